@@ -1,0 +1,89 @@
+"""Retry decisions, kept pure so tests can check them without sleeping.
+
+Transport failures and 5xx answers are retried by urllib3's ``Retry`` on the session
+adapter (see ``transport_retry``). 429s are retried by the client itself because each
+attempt must go through the route's pacer again, which urllib3 cannot do.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from urllib3.util.retry import Retry
+
+# Methods Vast treats idempotently: repeating them cannot create a second object.
+IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "DELETE"})
+RETRIED_SERVER_STATUSES = frozenset({500, 502, 503, 504})
+
+
+class _TransportRetry(Retry):
+    """urllib3 ``Retry`` that leaves 429s to the client's paced loop."""
+
+    # urllib3 would otherwise retry a 429 carrying Retry-After on its own, skipping pacing.
+    RETRY_AFTER_STATUS_CODES = frozenset({503})
+
+
+def transport_retry(attempts: int = 3) -> Retry:
+    """Return the ``Retry`` mounted on the session.
+
+    Connect failures are retried for every method (nothing reached Vast). Read errors and
+    5xx answers are retried only for idempotent methods: a POST that may have reached Vast
+    is never resent blindly; the client reconciles it by listing instead.
+    """
+    return _TransportRetry(
+        total=attempts,
+        connect=attempts,
+        read=attempts,
+        status=attempts,
+        other=0,
+        redirect=0,
+        allowed_methods=IDEMPOTENT_METHODS,
+        status_forcelist=RETRIED_SERVER_STATUSES,
+        backoff_factor=0.25,
+        backoff_max=4.0,
+        backoff_jitter=0.25,
+        raise_on_status=False,
+        raise_on_redirect=False,
+        respect_retry_after_header=True,
+    )
+
+
+@dataclass
+class RateLimitBackoff:
+    """How long to wait after the n-th consecutive 429 of one request, or give up.
+
+    ``Retry-After`` wins when present; otherwise the wait is ``base * 2**(n-1)`` capped at
+    ``cap``, plus up to ``jitter`` seconds so that threads that collided spread out.
+    """
+
+    budget: int = 10
+    base: float = 0.5
+    cap: float = 8.0
+    jitter: float = 0.25
+    retry_after_cap: float = 60.0
+    rng: Callable[[], float] = field(default=random.random, repr=False)
+
+    def delay(self, attempt: int, retry_after: str | None) -> float | None:
+        """Return the wait before retry number ``attempt`` (1-based), or None to give up."""
+        if attempt > self.budget:
+            return None
+        parsed = parse_retry_after(retry_after)
+        if parsed is not None:
+            return min(parsed, self.retry_after_cap)
+        exponential = min(self.cap, self.base * 2.0 ** (attempt - 1))
+        return float(exponential + self.rng() * self.jitter)
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Return a Retry-After header's delay in seconds, or None if absent or unreadable."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return max(0.0, float(Retry().parse_retry_after(value.strip())))
+    except Exception:  # urllib3 raises InvalidHeader; a bad header means "no advice"
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            return None

@@ -1,0 +1,123 @@
+"""The exceptions this package raises, split by who is at fault.
+
+    VastError                      base of everything below
+    ├── VastConfigError            our caller's set-up: no API key, bad base URL
+    ├── VastConflictError          the object to create exists already (see adopt_existing)
+    ├── VastTransportError         the network: connect failure, timeout, dropped connection
+    ├── VastAmbiguousCreateError   a create may or may not have reached Vast, and reading
+    │                              back could not tell (fault unknown: rerun to reconcile)
+    └── VastAPIError               Vast answered with a failure
+        ├── VastClientError        4xx or success=false: the request was wrong
+        │   ├── VastAuthError      401/403: the key is missing, wrong or lacks rights
+        │   ├── VastNotFoundError  404, or Vast's "not found" message
+        │   ├── VastValidationError 400 invalid_args and other rejected input
+        │   └── VastRateLimitError 429 after the retry budget ran out
+        └── VastServerError        5xx: Vast's side
+
+Messages carry the method, the path, the status and Vast's own message, and a hint where
+the user can fix something. They never carry the API key.
+"""
+
+from __future__ import annotations
+
+
+class VastError(Exception):
+    """Base class of every error raised by pulumi_vast_serverless."""
+
+
+class VastConfigError(VastError):
+    """The client or provider was set up wrongly (missing key, bad URL)."""
+
+
+class VastConflictError(VastError):
+    """An object the stack would create exists already and was not adopted."""
+
+
+class VastTransportError(VastError):
+    """The request failed on the network before Vast gave an answer."""
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        reason: str,
+        *,
+        maybe_sent: bool = True,
+        timed_out: bool = False,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.reason = reason
+        #: False only when the request surely never left (connect failure).
+        self.maybe_sent = maybe_sent
+        #: True when Vast may still be working on the request (read timeout).
+        self.timed_out = timed_out
+        super().__init__(f"{method} {path} failed: {reason}")
+
+
+class VastAmbiguousCreateError(VastError):
+    """A create may have reached Vast, and reading back could not settle whether it did."""
+
+    def __init__(self, method: str, path: str, reason: str, sent: dict[str, object]) -> None:
+        self.method = method
+        self.path = path
+        self.sent = sent
+        super().__init__(
+            f"{method} {path} may or may not have created an object ({reason}). Listing "
+            "did not settle it; run again to reconcile, and check the Vast console for a "
+            "duplicate if this repeats."
+        )
+
+
+class VastAPIError(VastError):
+    """Vast answered, and the answer is a failure."""
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        status: int,
+        vast_message: str,
+        hint: str = "",
+        error_code: str = "",
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.status = status
+        self.vast_message = vast_message
+        self.hint = hint
+        self.error_code = error_code
+        text = f"{method} {path} -> HTTP {status}: {vast_message or '(no message)'}"
+        if hint:
+            text += f" ({hint})"
+        super().__init__(text)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(method={self.method!r}, path={self.path!r}, "
+            f"status={self.status}, vast_message={self.vast_message!r})"
+        )
+
+
+class VastClientError(VastAPIError):
+    """Vast rejected the request as wrong (4xx, or HTTP 200 with success=false)."""
+
+
+class VastAuthError(VastClientError):
+    """The API key is missing, unknown or not allowed to do this."""
+
+
+class VastNotFoundError(VastClientError):
+    """The object does not exist (or belongs to another account)."""
+
+
+class VastValidationError(VastClientError):
+    """Vast rejected an input value."""
+
+
+class VastRateLimitError(VastClientError):
+    """Vast kept answering 429 after every retry the budget allowed."""
+
+
+class VastServerError(VastAPIError):
+    """Vast failed on its side (5xx)."""

@@ -1,0 +1,74 @@
+"""Client-side pacing so requests stay under Vast's per-route thresholds.
+
+Vast limits each route per IP, so pacers are shared by every client and thread of the
+process for the same host and route.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+
+# Vast counts arrivals and we count departures; the margin absorbs the difference in
+# latency between two requests of the same window.
+WINDOW_MARGIN = 0.06
+
+
+class RoutePacer:
+    """Grants send times so that no ``window`` seconds hold more than ``rate`` requests."""
+
+    def __init__(
+        self,
+        rate: float,
+        window: float = 1.0,
+        *,
+        margin: float = WINDOW_MARGIN,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.capacity = max(1, math.floor(rate * window))
+        self.span = window + margin
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._granted: deque[float] = deque(maxlen=self.capacity)
+        self._hold_until = 0.0
+
+    def reserve(self) -> float:
+        """Book the next send time and return how long to wait for it."""
+        with self._lock:
+            now = self._clock()
+            at = max(now, self._hold_until)
+            if self._granted:
+                at = max(at, self._granted[-1])
+                if len(self._granted) == self.capacity:
+                    at = max(at, self._granted[0] + self.span)
+            self._granted.append(at)
+            return at - now
+
+    def wait(self) -> None:
+        """Block until this thread may send."""
+        delay = self.reserve()
+        if delay > 0:
+            self._sleep(delay)
+
+    def hold_off(self, seconds: float) -> None:
+        """Grant nothing for ``seconds``: Vast said the route is over its limit."""
+        with self._lock:
+            self._hold_until = max(self._hold_until, self._clock() + seconds)
+
+
+_registry: dict[tuple[str, str], RoutePacer] = {}
+_registry_lock = threading.Lock()
+
+
+def shared_pacer(host: str, route: str, rate: float) -> RoutePacer:
+    """Return the process-wide pacer for ``route`` on ``host``."""
+    with _registry_lock:
+        pacer = _registry.get((host, route))
+        if pacer is None:
+            pacer = _registry[(host, route)] = RoutePacer(rate)
+        return pacer

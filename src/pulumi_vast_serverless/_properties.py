@@ -1,0 +1,306 @@
+"""The inputs of each resource: their types, how a change is applied, and validation.
+
+This table drives ``check`` and ``diff`` and is what the README's property reference
+documents. "update" means Vast's PUT changes the value in place; "replace" means the
+object is deleted and created again.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+Change = Literal["update", "replace"]
+
+# Vast's workergroup guide and OpenAPI file both take gpu_ram in GB (the API overview says
+# MB, contradicted by both). Users give GB; this is the one place a conversion would go.
+GPU_RAM_GB_TO_VAST = 1
+
+
+@dataclass(frozen=True)
+class Prop:
+    """One input: its name, wire type, how a change applies, and a one-line doc."""
+
+    name: str
+    kind: Literal["str", "int", "float", "bool"]
+    change: Change
+    doc: str
+    default: str = "Vast's default"
+
+
+ENDPOINT_PROPS: tuple[Prop, ...] = (
+    Prop(
+        "endpoint_name",
+        "str",
+        "update",
+        "Name of the endpoint; letters, digits, _ and -.",
+        "required",
+    ),
+    Prop("min_load", "float", "update", "Minimum load (perf units/s, e.g. tokens/s) to serve."),
+    Prop("min_cold_load", "float", "update", "Load to keep cold (stopped) capacity for."),
+    Prop("target_util", "float", "update", "Target utilisation, a fraction in (0, 1]."),
+    Prop("cold_mult", "float", "update", "Cold capacity as a multiple of hot capacity."),
+    Prop("cold_workers", "int", "update", "Workers kept cold when there is no load."),
+    Prop("max_workers", "int", "update", "Maximum number of workers."),
+    Prop("max_queue_time", "float", "update", "Maximum queue time in seconds."),
+    Prop("target_queue_time", "float", "update", "Target queue time in seconds."),
+    Prop(
+        "inactivity_timeout",
+        "int",
+        "update",
+        "Seconds without requests before scaling to zero; 0 disables, negative never.",
+    ),
+    Prop("endpoint_state", "str", "update", "active, suspended or stopped.", "active"),
+    Prop(
+        "adopt_existing",
+        "bool",
+        "update",
+        "Take over an existing endpoint of the same name instead of failing.",
+        "false",
+    ),
+)
+
+WORKERGROUP_PROPS: tuple[Prop, ...] = (
+    Prop(
+        "endpoint_id",
+        "int",
+        "replace",
+        "Id of the endpoint to serve (or endpoint_name).",
+        "one of the two",
+    ),
+    Prop(
+        "endpoint_name",
+        "str",
+        "replace",
+        "Name of the endpoint to serve (or endpoint_id).",
+        "one of the two",
+    ),
+    Prop("template_hash", "str", "update", "Hash of the template workers run.", "one of the three"),
+    Prop("template_id", "int", "update", "Id of the template workers run.", "one of the three"),
+    Prop(
+        "search_params",
+        "str",
+        "update",
+        "Offer search query, e.g. gpu_name=RTX_4090.",
+        "one of the three",
+    ),
+    Prop("launch_args", "str", "update", "Extra launch arguments (stored as a secret)."),
+    Prop("gpu_ram", "float", "update", "GPU memory the model needs, in GB."),
+    Prop("test_workers", "int", "update", "Workers used to measure performance."),
+    Prop("cold_workers", "int", "replace", "Workers kept cold (not in Vast's PUT)."),
+    Prop("max_workers", "int", "replace", "Maximum workers (not in Vast's PUT)."),
+    Prop("min_load", "float", "update", "Minimum load for this group."),
+    Prop("target_util", "float", "update", "Target utilisation, a fraction in (0, 1]."),
+    Prop("cold_mult", "float", "update", "Cold capacity as a multiple of hot capacity."),
+)
+
+# Inputs that steer the provider and are never sent to Vast.
+PROVIDER_ONLY = frozenset({"adopt_existing"})
+_NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
+ENDPOINT_STATES = ("active", "suspended", "stopped")
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("must be a number")
+    if not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    return float(value)
+
+
+def _non_negative(value: Any) -> float:
+    number = _number(value)
+    if number < 0:
+        raise ValueError("must be zero or more")
+    return number
+
+
+def _whole(value: Any, *, allow_negative: bool = False) -> int:
+    # The engine sends every number as a float (protobuf), so 5.0 is a valid integer.
+    number = _number(value)
+    if not number.is_integer():
+        raise ValueError("must be a whole number")
+    if number < 0 and not allow_negative:
+        raise ValueError("must be zero or more")
+    return int(number)
+
+
+def _fraction(value: Any) -> float:
+    number = _number(value)
+    if not 0 < number <= 1:
+        raise ValueError("must be in (0, 1]")
+    return number
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be a string")
+    return value
+
+
+class _Inputs(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EndpointInputs(_Inputs):
+    """Validated endpoint inputs; None means "not set, leave it to Vast"."""
+
+    endpoint_name: str | None = None
+    min_load: float | None = None
+    min_cold_load: float | None = None
+    target_util: float | None = None
+    cold_mult: float | None = None
+    cold_workers: int | None = None
+    max_workers: int | None = None
+    max_queue_time: float | None = None
+    target_queue_time: float | None = None
+    inactivity_timeout: int | None = None
+    endpoint_state: str | None = None
+    adopt_existing: bool | None = None
+
+    @field_validator("endpoint_name", mode="before")
+    @classmethod
+    def _name(cls, value: Any) -> str:
+        text = _text(value)
+        if not _NAME.match(text):
+            raise ValueError("must be 1-255 letters, digits, '_' or '-'")
+        return text
+
+    @field_validator(
+        "min_load",
+        "min_cold_load",
+        "cold_mult",
+        "max_queue_time",
+        "target_queue_time",
+        mode="before",
+    )
+    @classmethod
+    def _non_negative(cls, value: Any) -> float:
+        return _non_negative(value)
+
+    @field_validator("target_util", mode="before")
+    @classmethod
+    def _fraction(cls, value: Any) -> float:
+        return _fraction(value)
+
+    @field_validator("cold_workers", "max_workers", mode="before")
+    @classmethod
+    def _count(cls, value: Any) -> int:
+        return _whole(value)
+
+    @field_validator("inactivity_timeout", mode="before")
+    @classmethod
+    def _timeout(cls, value: Any) -> int:
+        return _whole(value, allow_negative=True)
+
+    @field_validator("endpoint_state", mode="before")
+    @classmethod
+    def _state(cls, value: Any) -> str:
+        if value not in ENDPOINT_STATES:
+            raise ValueError(f"must be one of {', '.join(ENDPOINT_STATES)}")
+        return str(value)
+
+    @field_validator("adopt_existing", mode="before")
+    @classmethod
+    def _flag(cls, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise ValueError("must be true or false")
+        return value
+
+
+class WorkergroupInputs(_Inputs):
+    """Validated workergroup inputs; None means "not set, leave it to Vast"."""
+
+    endpoint_id: int | None = None
+    endpoint_name: str | None = None
+    template_hash: str | None = None
+    template_id: int | None = None
+    search_params: str | None = None
+    launch_args: str | None = None
+    gpu_ram: float | None = None
+    test_workers: int | None = None
+    cold_workers: int | None = None
+    max_workers: int | None = None
+    min_load: float | None = None
+    target_util: float | None = None
+    cold_mult: float | None = None
+
+    @field_validator("endpoint_id", mode="before")
+    @classmethod
+    def _endpoint_id(cls, value: Any) -> int:
+        # Endpoint.id is a string output; users pass it straight through.
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value)
+        return _whole(value)
+
+    @field_validator("endpoint_name", "launch_args", mode="before")
+    @classmethod
+    def _string(cls, value: Any) -> str:
+        return _text(value)
+
+    @field_validator("template_hash", "search_params", mode="before")
+    @classmethod
+    def _filled(cls, value: Any) -> str:
+        if not _text(value).strip():
+            raise ValueError("must not be empty; leave it unset instead")
+        return str(value)
+
+    @field_validator("template_id", "test_workers", "cold_workers", "max_workers", mode="before")
+    @classmethod
+    def _count(cls, value: Any) -> int:
+        return _whole(value)
+
+    @field_validator("gpu_ram", "min_load", "cold_mult", mode="before")
+    @classmethod
+    def _non_negative(cls, value: Any) -> float:
+        return _non_negative(value)
+
+    @field_validator("target_util", mode="before")
+    @classmethod
+    def _fraction(cls, value: Any) -> float:
+        return _fraction(value)
+
+
+def to_vast(inputs: dict[str, Any]) -> dict[str, Any]:
+    """The fields to send to Vast: provider-only inputs dropped, units converted."""
+    fields = {k: v for k, v in inputs.items() if k not in PROVIDER_ONLY}
+    if "gpu_ram" in fields:
+        fields["gpu_ram"] = fields["gpu_ram"] * GPU_RAM_GB_TO_VAST
+    return fields
+
+
+def from_vast(row: dict[str, Any]) -> dict[str, Any]:
+    """Undo ``to_vast``'s unit conversion on a row Vast returned."""
+    if row.get("gpu_ram") is not None:
+        return {**row, "gpu_ram": row["gpu_ram"] / GPU_RAM_GB_TO_VAST}
+    return row
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A validation failure: the property and the fix, as ``check`` reports it."""
+
+    prop: str
+    reason: str
+
+
+def validate(model: type[_Inputs], known: dict[str, Any]) -> tuple[dict[str, Any], list[Failure]]:
+    """Validate the known input values; return them normalised, and the failures."""
+    try:
+        parsed = model.model_validate(known)
+    except ValidationError as exc:
+        failures = []
+        for error in exc.errors():
+            prop = str(error["loc"][0]) if error["loc"] else ""
+            message = str(error["msg"]).removeprefix("Value error, ")
+            if error["type"] == "extra_forbidden":
+                message = "is not an input of this resource"
+            got = known.get(prop, error.get("input"))
+            text = f"{prop} {message}; got {got!r}" if prop else message
+            failures.append(Failure(prop, text))
+        return {}, failures
+    return parsed.model_dump(exclude_none=True), []

@@ -1,0 +1,96 @@
+"""A local stand-in for Vast's serverless API, for demos and offline tests.
+
+    with run_simulator() as base_url:          # http://127.0.0.1:PORT/api/v0
+        client = VastClient("any-key", base_url=base_url)
+
+Run it from a shell with ``python -m pulumi_vast_serverless.simulator``; the first line it
+prints is the base URL.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from typing import Literal
+
+from .. import _routes
+from ._control import SimulatorControl
+from ._limiter import RateLimiter
+from ._server import API_ROOT, SimulatorServer, SimulatorState
+from ._store import Store
+
+RateLimits = Literal["documented", "off"]
+
+__all__ = ["Simulator", "SimulatorControl", "run_simulator"]
+
+
+class Simulator:
+    """The simulator as an object: ``start()``, ``base_url``, ``stop()``."""
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        api_keys: Collection[str] = (),
+        rate_limits: RateLimits = "documented",
+        state_path: str | None = None,
+    ) -> None:
+        if rate_limits not in ("documented", "off"):
+            raise ValueError("rate_limits must be 'documented' or 'off'")
+        limiter = RateLimiter(_routes.DOCUMENTED_LIMITS) if rate_limits == "documented" else None
+        self._store = Store(state_path)
+        self.state = SimulatorState(self._store, limiter, api_keys)
+        self._server = SimulatorServer((host, port), self.state)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        """The API root, ``http://HOST:PORT/api/v0``."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}{API_ROOT}"
+
+    def start(self) -> str:
+        """Serve in a background thread and return the base URL."""
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="vast-simulator", daemon=True
+        )
+        self._thread.start()
+        return self.base_url
+
+    def serve_forever(self) -> None:
+        """Serve in this thread until interrupted, then close."""
+        try:
+            self._server.serve_forever()
+        finally:
+            self._server.server_close()
+            self._store.close()
+
+    def stop(self) -> None:
+        """Stop serving and close the state database."""
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._store.close()
+
+
+@contextmanager
+def run_simulator(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    api_keys: Collection[str] = (),
+    rate_limits: RateLimits = "documented",
+    state_path: str | None = None,
+) -> Iterator[str]:
+    """Run a simulator for the duration of the block and yield its base URL."""
+    simulator = Simulator(
+        host=host, port=port, api_keys=api_keys, rate_limits=rate_limits, state_path=state_path
+    )
+    base_url = simulator.start()
+    try:
+        yield base_url
+    finally:
+        simulator.stop()

@@ -1,0 +1,47 @@
+"""A small client of the simulator's /_sim/ controls, for tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+_TIMEOUT = 10.0
+
+
+class SimulatorControl:
+    """Reads the request log, queues faults and resets a running simulator."""
+
+    def __init__(self, base_url: str) -> None:
+        root = base_url.rstrip("/")
+        self._root = root[: -len("/api/v0")] if root.endswith("/api/v0") else root
+
+    def requests(self) -> list[dict[str, Any]]:
+        """Return the ordered log of API requests: method, path, status, time."""
+        return list(self._call("GET", "/_sim/requests"))
+
+    def fault(
+        self,
+        route: str,
+        kind: str,
+        *,
+        times: int = 1,
+        status: int = 500,
+        seconds: float = 0.0,
+    ) -> None:
+        """Queue a fault on ``route`` (e.g. ``"POST /endptjobs/"``)."""
+        body = {"route": route, "kind": kind, "times": times, "status": status, "seconds": seconds}
+        self._call("POST", "/_sim/faults", body)
+
+    def reset(self) -> None:
+        """Forget every object, logged request, fault and rate-limit count."""
+        self._call("POST", "/_sim/reset")
+
+    def object_counts(self) -> dict[str, int]:
+        """Return how many endpoints and workergroups exist across every key."""
+        return dict(self._call("GET", "/_sim/objects"))
+
+    def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        response = requests.request(method, self._root + path, json=body, timeout=_TIMEOUT)
+        response.raise_for_status()
+        return response.json()

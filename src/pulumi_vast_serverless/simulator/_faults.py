@@ -1,0 +1,72 @@
+"""Faults that tests queue on a route: an error status, extra latency, a dropped connection."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+KINDS = ("status", "latency", "drop_after_commit", "drop_before_commit")
+
+
+@dataclass
+class Fault:
+    """One queued fault; ``times`` is how many matching requests it still applies to."""
+
+    route: str
+    kind: str
+    times: int = 1
+    status: int = 500
+    seconds: float = 0.0
+
+    @classmethod
+    def from_json(cls, body: Any) -> Fault:
+        """Build a fault from ``POST /_sim/faults`` JSON, raising ValueError when malformed."""
+        if not isinstance(body, dict):
+            raise ValueError("body must be a JSON object")
+        route = body.get("route")
+        kind = body.get("kind")
+        if not isinstance(route, str) or " " not in route:
+            raise ValueError('route must look like "POST /endptjobs/"')
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+        times = body.get("times", 1)
+        status = body.get("status", 500)
+        seconds = body.get("seconds", 0.0)
+        if not isinstance(times, int) or times < 1:
+            raise ValueError("times must be a positive integer")
+        if not isinstance(status, int) or not 400 <= status <= 599:
+            raise ValueError("status must be an HTTP error status (400-599)")
+        if not isinstance(seconds, (int, float)) or seconds < 0:
+            raise ValueError("seconds must be a non-negative number")
+        method, path = route.split(" ", 1)
+        return cls(f"{method.upper()} {path}", kind, times, status, float(seconds))
+
+
+class FaultQueue:
+    """Faults waiting for their route, applied first-in first-out."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._faults: list[Fault] = []
+
+    def add(self, fault: Fault) -> None:
+        """Queue a fault."""
+        with self._lock:
+            self._faults.append(fault)
+
+    def take(self, route: str) -> Fault | None:
+        """Return the next fault for ``route``, using up one of its ``times``."""
+        with self._lock:
+            for fault in self._faults:
+                if fault.route == route:
+                    fault.times -= 1
+                    if fault.times == 0:
+                        self._faults.remove(fault)
+                    return fault
+        return None
+
+    def clear(self) -> None:
+        """Drop every queued fault."""
+        with self._lock:
+            self._faults.clear()
