@@ -1,4 +1,11 @@
-"""Faults that tests queue on a route: an error status, extra latency, a dropped connection."""
+"""Faults that tests queue on a route.
+
+- ``status``: answer ``status`` (4xx/5xx) without doing anything;
+- ``success_false``: answer HTTP 200 ``{"success": false, ...}`` without doing anything;
+- ``latency``: wait ``seconds``, then handle the request;
+- ``drop_before_commit``: close the connection without doing anything;
+- ``drop_after_commit``: handle the request, then close the connection unanswered.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-KINDS = ("status", "latency", "drop_after_commit", "drop_before_commit")
+KINDS = ("status", "success_false", "latency", "drop_after_commit", "drop_before_commit")
 
 
 @dataclass

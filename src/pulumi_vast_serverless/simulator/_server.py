@@ -105,6 +105,11 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "vast-simulator"
 
+    def setup(self) -> None:
+        """Send small answers at once: Nagle plus delayed ACKs would add 40 ms to each."""
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         """Silence per-request stderr lines; /_sim/requests is the log."""
 
@@ -189,6 +194,9 @@ class _Handler(BaseHTTPRequestHandler):
                     "msg": f"simulated HTTP {fault.status}",
                 },
             )
+        if fault.kind == "success_false":
+            raise _ReplyError(200, {"success": False, "error": "invalid_args",
+                                    "msg": "simulated refusal with HTTP 200"})
         if fault.kind == "latency":
             time.sleep(fault.seconds)
         if fault.kind == "drop_before_commit":

@@ -1,0 +1,114 @@
+"""Recovery from each fault kind, never leaving a duplicate behind."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from pulumi_vast_serverless import (
+    VastAmbiguousCreateError,
+    VastClient,
+    VastServerError,
+)
+from pulumi_vast_serverless.simulator import SimulatorControl
+from tests.support.keys import KEY_A, assert_no_key
+
+
+def known_ids(client: VastClient) -> list[int]:
+    return [row["id"] for row in client.list_endpoints(fresh=True)]
+
+
+def test_5xx_on_a_read_is_retried(client: VastClient, control: SimulatorControl) -> None:
+    control.fault("GET /endptjobs/", "status", status=503, times=2)
+    assert client.list_endpoints() == []
+    assert [r["status"] for r in control.requests()] == [503, 503, 200]
+
+
+def test_dropped_put_is_retried(client: VastClient, control: SimulatorControl) -> None:
+    endpoint_id = client.create_endpoint(endpoint_name="e")
+    control.fault("PUT /endptjobs/{id}/", "drop_before_commit")
+    client.update_endpoint(endpoint_id, min_load=3)
+    assert client.list_endpoints()[0]["min_load"] == 3.0
+
+
+def test_commit_then_drop_on_create_finds_the_object(
+    client: VastClient, control: SimulatorControl
+) -> None:
+    before = known_ids(client)
+    control.fault("POST /endptjobs/", "drop_after_commit")
+    endpoint_id = client.create_endpoint(endpoint_name="once", known_ids=before)
+    rows = client.list_endpoints(fresh=True)
+    assert [row["id"] for row in rows] == [endpoint_id]
+    posts = [r for r in control.requests() if r["method"] == "POST"]
+    assert len(posts) == 1  # found by listing, never resent
+
+
+def test_drop_before_commit_on_create_resends_once(
+    client: VastClient, control: SimulatorControl
+) -> None:
+    before = known_ids(client)
+    control.fault("POST /endptjobs/", "drop_before_commit")
+    endpoint_id = client.create_endpoint(endpoint_name="once", known_ids=before)
+    assert [row["id"] for row in client.list_endpoints(fresh=True)] == [endpoint_id]
+
+
+def test_5xx_on_create_without_commit_resends_once(
+    client: VastClient, control: SimulatorControl
+) -> None:
+    before = known_ids(client)
+    control.fault("POST /workergroups/", "status", status=502)
+    endpoint_id = client.create_endpoint(endpoint_name="e")
+    group_id = client.create_workergroup(
+        endpoint_id=endpoint_id, template_hash="h", known_ids=before
+    )
+    assert [row["id"] for row in client.list_workergroups(fresh=True)] == [group_id]
+
+
+def test_persistent_5xx_on_create_surfaces_without_duplicates(
+    client: VastClient, control: SimulatorControl
+) -> None:
+    control.fault("POST /endptjobs/", "status", status=500, times=5)
+    with pytest.raises(VastServerError, match="HTTP 500"):
+        client.create_endpoint(endpoint_name="e", known_ids=[])
+    assert client.list_endpoints(fresh=True) == []
+
+
+def test_read_timeout_on_create_is_ambiguous_and_never_resent(
+    sim_url: str, control: SimulatorControl
+) -> None:
+    impatient = VastClient(KEY_A, base_url=sim_url, timeout=(5.0, 0.3))
+    control.fault("POST /endptjobs/", "latency", seconds=1.0)
+    with pytest.raises(VastAmbiguousCreateError) as caught:
+        impatient.create_endpoint(endpoint_name="slow", known_ids=[])
+    assert "run again to reconcile" in str(caught.value)
+    assert_no_key(str(caught.value))
+    time.sleep(1.2)  # the first POST commits after the client gave up
+    rows = impatient.list_endpoints(fresh=True)
+    assert [row["endpoint_name"] for row in rows] == ["slow"]
+    assert len([r for r in control.requests() if r["method"] == "POST"]) == 1
+
+
+def test_ambiguous_create_without_known_ids_is_reported_not_guessed(
+    client: VastClient, control: SimulatorControl
+) -> None:
+    control.fault("POST /endptjobs/", "drop_after_commit")
+    with pytest.raises(VastAmbiguousCreateError):
+        client.create_endpoint(endpoint_name="e")
+    assert len(client.list_endpoints(fresh=True)) == 1
+
+
+def test_latency_on_a_read_is_only_slower(client: VastClient, control: SimulatorControl) -> None:
+    control.fault("GET /endptjobs/", "latency", seconds=0.3)
+    started = time.monotonic()
+    assert client.list_endpoints() == []
+    assert time.monotonic() - started >= 0.3
+
+
+def test_unreachable_api_is_a_transport_error_without_the_key() -> None:
+    from pulumi_vast_serverless import VastTransportError
+
+    dead = VastClient(KEY_A, base_url="http://127.0.0.1:9/api/v0", timeout=(0.5, 0.5))
+    with pytest.raises(VastTransportError, match="could not connect") as caught:
+        dead.list_endpoints()
+    assert_no_key(str(caught.value) + repr(caught.value))
