@@ -29,7 +29,9 @@ def test_endpoint_round_trip(client: VastClient) -> None:
 def test_workergroup_round_trip(client: VastClient) -> None:
     endpoint_id = client.create_endpoint(endpoint_name="llm")
     group_id = client.create_workergroup(
-        endpoint_id=endpoint_id, template_hash="abc", gpu_ram=24,
+        endpoint_id=endpoint_id,
+        template_hash="abc",
+        gpu_ram=24,
         search_params="gpu_name=RTX_4090 num_gpus=1",
     )
     (row,) = client.list_workergroups()

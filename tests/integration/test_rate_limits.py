@@ -63,10 +63,14 @@ def test_eight_threads_create_forty_endpoints_without_an_error(
     assert len([r for r in posts if r["status"] == 200]) == 40
 
 
-def test_429s_are_retried_and_never_reach_the_caller(sim_url: str, control: SimulatorControl) -> None:
+def test_429s_are_retried_and_never_reach_the_caller(
+    sim_url: str, control: SimulatorControl
+) -> None:
     """Without client pacing, the server's 429s are absorbed by the retry loop."""
     unpaced = VastClient(
-        KEY_A, base_url=sim_url, rate_limits=None,
+        KEY_A,
+        base_url=sim_url,
+        rate_limits=None,
         rate_limit_backoff=RateLimitBackoff(budget=10, base=0.05, jitter=0.05),
     )
     with ThreadPoolExecutor(4) as pool:

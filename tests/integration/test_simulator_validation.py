@@ -20,6 +20,7 @@ HEADERS = {"Authorization": f"Bearer {KEY_A}"}
         ({"min_load": -1}, "min_load must not be negative"),
         ({"min_load": "lots"}, "min_load must be a number"),
         ({"max_workers": 2.5}, "max_workers must be an integer"),
+        ({"max_workers": 20.0}, "max_workers must be an integer"),
         ({"cold_workers": True}, "cold_workers must be a number"),
         ({"target_util": 0}, "target_util must be a fraction"),
         ({"target_util": 1.01}, "target_util must be a fraction"),
@@ -30,8 +31,9 @@ HEADERS = {"Authorization": f"Bearer {KEY_A}"}
 def test_bad_endpoint_fields_are_400_invalid_args(
     sim_url: str, fields: dict[str, Any], message: str
 ) -> None:
-    response = requests.post(sim_url + "/endptjobs/", json={"endpoint_name": "x", **fields},
-                             headers=HEADERS, timeout=5)
+    response = requests.post(
+        sim_url + "/endptjobs/", json={"endpoint_name": "x", **fields}, headers=HEADERS, timeout=5
+    )
     assert response.status_code == 400
     body = response.json()
     assert body["success"] is False
@@ -65,8 +67,9 @@ def test_negative_workergroup_numbers_are_refused(client: VastClient) -> None:
 
 
 def test_missing_trailing_slash_redirects(sim_url: str) -> None:
-    response = requests.put(sim_url + "/endptjobs/1", json={}, headers=HEADERS, timeout=5,
-                            allow_redirects=False)
+    response = requests.put(
+        sim_url + "/endptjobs/1", json={}, headers=HEADERS, timeout=5, allow_redirects=False
+    )
     assert response.status_code == 301
     assert response.headers["Location"].endswith("/endptjobs/1/")
 
@@ -82,6 +85,5 @@ def test_http_200_with_success_false_is_an_error(
 
 
 def test_malformed_json_is_400(sim_url: str) -> None:
-    response = requests.post(sim_url + "/endptjobs/", data="{not json", headers=HEADERS,
-                             timeout=5)
+    response = requests.post(sim_url + "/endptjobs/", data="{not json", headers=HEADERS, timeout=5)
     assert response.status_code == 400

@@ -44,7 +44,11 @@ program()
 def resource_provider_blobs(env: dict[str, str] | None = None) -> dict[str, str]:
     """Return {type token: base64 pickled provider} for Endpoint and Workergroup."""
     out = subprocess.run(
-        [sys.executable, "-c", _SCRIPT], capture_output=True, text=True, env=env, check=True,
+        [sys.executable, "-c", _SCRIPT],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
         timeout=120,
     )
     last = [line for line in out.stdout.splitlines() if line.startswith("{")][-1]

@@ -69,9 +69,7 @@ class ProviderHost:
 
     def diff(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Any:
         response = self.stub.Diff(
-            provider_pb2.DiffRequest(
-                id=id_, urn=self.urn(), olds=_struct(olds), news=_struct(news)
-            )
+            provider_pb2.DiffRequest(id=id_, urn=self.urn(), olds=_struct(olds), news=_struct(news))
         )
         return response
 
@@ -89,9 +87,7 @@ class ProviderHost:
         )
         return response.id, _props(response.properties), _props(response.inputs)
 
-    def update(
-        self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]
-    ) -> dict[str, Any]:
+    def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
         response = self.stub.Update(
             provider_pb2.UpdateRequest(
                 id=id_, urn=self.urn(), olds=_struct(olds), news=_struct(news)

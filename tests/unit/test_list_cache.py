@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 from pulumi_vast_serverless._list_cache import ListCache, Row
 
@@ -39,10 +40,18 @@ def test_concurrent_readers_share_one_fetch() -> None:
     assert results == [[{"id": 1}]] * 6
 
 
+def counting_fetch(calls: list[int]) -> Callable[[], list[Row]]:
+    def fetch() -> list[Row]:
+        calls.append(1)
+        return []
+
+    return fetch
+
+
 def test_rows_expire_after_ttl() -> None:
     clock = Clock()
     calls: list[int] = []
-    cache = ListCache(lambda: calls.append(1) or [], ttl=2.0, clock=clock)
+    cache = ListCache(counting_fetch(calls), ttl=2.0, clock=clock)
     cache.get()
     clock.now = 1.9
     cache.get()
@@ -53,7 +62,7 @@ def test_rows_expire_after_ttl() -> None:
 
 def test_invalidate_forces_a_new_fetch() -> None:
     calls: list[int] = []
-    cache = ListCache(lambda: calls.append(1) or [], ttl=60.0)
+    cache = ListCache(counting_fetch(calls), ttl=60.0)
     cache.get()
     cache.invalidate()
     cache.get()

@@ -15,8 +15,14 @@ def test_api_key_is_dropped_from_rows() -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    [1767225600, 1767225600.0, "1767225600", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00+00:00",
-     "2026-01-01T00:00:00"],
+    [
+        1767225600,
+        1767225600.0,
+        "1767225600",
+        "2026-01-01T00:00:00Z",
+        "2026-01-01T00:00:00+00:00",
+        "2026-01-01T00:00:00",
+    ],
 )
 def test_created_at_becomes_iso_utc(raw: object) -> None:
     assert iso_timestamp(raw) == "2026-01-01T00:00:00Z"
@@ -40,9 +46,13 @@ def test_ids_become_ints() -> None:
 
 @pytest.mark.parametrize(
     ("body", "expected"),
-    [({"success": True, "result": 12}, 12), ({"success": True, "id": 34}, 34),
-     ({"success": True, "result": "56"}, 56), ({"success": True}, None),
-     ({"success": True, "result": True}, None)],
+    [
+        ({"success": True, "result": 12}, 12),
+        ({"success": True, "id": 34}, 34),
+        ({"success": True, "result": "56"}, 56),
+        ({"success": True}, None),
+        ({"success": True, "result": True}, None),
+    ],
 )
 def test_created_id_reads_result_or_id(body: dict[str, object], expected: int | None) -> None:
     assert created_id(body) == expected

@@ -107,9 +107,16 @@ def _clean(body: Row, allowed: Row) -> Row:
 
 
 def _number(key: str, value: Any, *, integral: bool) -> float | int:
+    """Check a number the way Vast's input patterns do (``^[0-9]+$`` for integers)."""
     if isinstance(value, bool):
         raise InvalidArgsError(f"{key} must be a number")
-    if isinstance(value, str):
+    if integral:
+        # 20.0 is not an integer to Vast: a client must send 20.
+        if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value.strip()):
+            value = int(value)
+        if not isinstance(value, int):
+            raise InvalidArgsError(f"{key} must be an integer")
+    elif isinstance(value, str):
         try:
             value = float(value)
         except ValueError:
@@ -118,11 +125,7 @@ def _number(key: str, value: Any, *, integral: bool) -> float | int:
         raise InvalidArgsError(f"{key} must be a number")
     if value < 0 and key not in _MAY_BE_NEGATIVE:
         raise InvalidArgsError(f"{key} must not be negative")
-    if integral:
-        if value != int(value):
-            raise InvalidArgsError(f"{key} must be an integer")
-        return int(value)
-    return float(value)
+    return int(value) if integral else float(value)
 
 
 def parse_search_query(text: str) -> Row:

@@ -195,8 +195,14 @@ class _Handler(BaseHTTPRequestHandler):
                 },
             )
         if fault.kind == "success_false":
-            raise _ReplyError(200, {"success": False, "error": "invalid_args",
-                                    "msg": "simulated refusal with HTTP 200"})
+            raise _ReplyError(
+                200,
+                {
+                    "success": False,
+                    "error": "invalid_args",
+                    "msg": "simulated refusal with HTTP 200",
+                },
+            )
         if fault.kind == "latency":
             time.sleep(fault.seconds)
         if fault.kind == "drop_before_commit":
