@@ -16,7 +16,9 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[simulator,dev]"
 	touch $(STAMP)
 
+# The lifecycle suite needs the engine: find or build it first (progress on stderr).
 test: $(STAMP)
+	scripts/ensure-pulumi >/dev/null
 	$(PY) -m pytest
 
 lint: $(STAMP)

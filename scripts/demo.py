@@ -1,0 +1,98 @@
+"""`make demo` / `make demo-destroy`: the quickstart against a local simulator.
+
+Builds or finds the Pulumi engine, starts the simulator with its state in .demo/, runs
+`pulumi up` (or destroy) of examples/quickstart through the Automation API with Pulumi's
+own progress output, then prints the stack outputs and what the simulator holds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+from pulumi_vast_serverless import VastClient
+from pulumi_vast_serverless.simulator import Simulator
+from pulumi_vast_serverless.testing import local_stack
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_DIR = ROOT / ".demo"
+QUICKSTART = ROOT / "examples" / "quickstart" / "__main__.py"
+DEMO_KEY = "demo-local-key"
+# A fixed port keeps vast:apiUrl, and so the stack's provider config, the same each run.
+DEMO_PORT = int(os.environ.get("VAST_DEMO_PORT", "18787"))
+
+
+def engine_dir() -> str:
+    """Run scripts/ensure-pulumi (progress on stderr) and return its directory."""
+    result = subprocess.run(
+        [str(ROOT / "scripts" / "ensure-pulumi")], stdout=subprocess.PIPE, text=True, check=False
+    )
+    if result.returncode != 0:
+        sys.exit("demo: the Pulumi engine could not be found or built (see above)")
+    return result.stdout.strip().splitlines()[-1]
+
+
+def quickstart() -> None:
+    """The inline program: examples/quickstart/__main__.py, run as Pulumi would."""
+    runpy.run_path(str(QUICKSTART), run_name="__main__")
+
+
+def show_simulator(api_url: str) -> None:
+    client = VastClient(DEMO_KEY, base_url=api_url)
+    endpoints = client.list_endpoints(fresh=True)
+    groups = client.list_workergroups(fresh=True)
+    print(
+        f"\nThe simulator ({api_url}) holds {len(endpoints)} endpoint(s), "
+        f"{len(groups)} workergroup(s):"
+    )
+    for ep in endpoints:
+        print(
+            f"  endpoint {ep['id']}: {ep['endpoint_name']} state={ep['endpoint_state']} "
+            f"min_load={ep['min_load']} target_util={ep['target_util']} "
+            f"cold_workers={ep['cold_workers']} max_workers={ep['max_workers']}"
+        )
+    for wg in groups:
+        print(
+            f"  workergroup {wg['id']}: endpoint {wg['endpoint_id']} "
+            f"template={wg['template_hash']} gpu_ram={wg['gpu_ram']} "
+            f"max_workers={wg['max_workers']} search={wg.get('search_query')}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("action", choices=("up", "destroy"))
+    action = parser.parse_args().action
+    pulumi_dir = engine_dir()
+    DEMO_DIR.mkdir(exist_ok=True)
+    simulator = Simulator(port=DEMO_PORT, state_path=str(DEMO_DIR / "simulator.sqlite"))
+    api_url = simulator.start()
+    print(f"demo: simulator at {api_url}, state in {DEMO_DIR.relative_to(ROOT)}/", flush=True)
+    try:
+        stack = local_stack(
+            quickstart,
+            state_dir=DEMO_DIR / "pulumi-state",
+            api_url=api_url,
+            api_key=DEMO_KEY,
+            stack_name="demo",
+            project_name="vast-quickstart",
+            pulumi_bin_dir=pulumi_dir,
+        )
+        if action == "up":
+            result = stack.up(on_output=print, color="auto")
+            print("\nStack outputs:")
+            for name, value in sorted(result.outputs.items()):
+                print(f"  {name}: {value.value}")
+        else:
+            stack.destroy(on_output=print, color="auto")
+        show_simulator(api_url)
+    finally:
+        simulator.stop()
+
+
+if __name__ == "__main__":
+    main()
