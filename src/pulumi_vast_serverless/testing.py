@@ -19,7 +19,8 @@ from pulumi import automation as auto
 
 from ._provider_config import API_KEY_CONFIG, API_URL_CONFIG
 
-LOCAL_PASSPHRASE = "local-simulator-only"
+# Encrypts secrets of a local file backend that only ever holds simulator state.
+LOCAL_PASSPHRASE = "local-simulator-only"  # noqa: S105
 
 
 def local_stack(
