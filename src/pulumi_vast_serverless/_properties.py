@@ -2,7 +2,8 @@
 
 This table drives ``check`` and ``diff`` and is what the README's property reference
 documents. "update" means Vast's PUT changes the value in place; "replace" means the
-object is deleted and created again.
+object is created again (the new one first, then the old one deleted); "none" marks a
+setting of the provider itself, never sent to Vast.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-Change = Literal["update", "replace"]
+Change = Literal["update", "replace", "none"]
 
 # Vast's workergroup guide and OpenAPI file both take gpu_ram in GB (the API overview says
 # MB, contradicted by both). Users give GB; this is the one place a conversion would go.
@@ -58,7 +59,7 @@ ENDPOINT_PROPS: tuple[Prop, ...] = (
     Prop(
         "adopt_existing",
         "bool",
-        "update",
+        "none",
         "Take over an existing endpoint of the same name instead of failing.",
         "false",
     ),
@@ -88,7 +89,7 @@ WORKERGROUP_PROPS: tuple[Prop, ...] = (
         "Offer search query, e.g. gpu_name=RTX_4090.",
         "one of the three",
     ),
-    Prop("launch_args", "str", "update", "Extra launch arguments (stored as a secret)."),
+    Prop("launch_args", "str", "update", "Extra launch arguments (stored as a secret).", "empty"),
     Prop("gpu_ram", "float", "update", "GPU memory the model needs, in GB."),
     Prop("test_workers", "int", "update", "Workers used to measure performance."),
     Prop("cold_workers", "int", "replace", "Workers kept cold (not in Vast's PUT)."),
@@ -99,7 +100,7 @@ WORKERGROUP_PROPS: tuple[Prop, ...] = (
 )
 
 # Inputs that steer the provider and are never sent to Vast.
-PROVIDER_ONLY = frozenset({"adopt_existing"})
+PROVIDER_ONLY = frozenset(p.name for p in ENDPOINT_PROPS + WORKERGROUP_PROPS if p.change == "none")
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 ENDPOINT_STATES = ("active", "suspended", "stopped")
 

@@ -1,0 +1,37 @@
+"""The README's property reference, generated from the property tables."""
+
+from __future__ import annotations
+
+from ._properties import ENDPOINT_PROPS, WORKERGROUP_PROPS, Prop
+
+_TYPES = {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}
+_CHANGES = {"update": "update in place", "replace": "**replace**", "none": "no API call"}
+
+
+def property_table(props: tuple[Prop, ...]) -> str:
+    """Return a Markdown table: input, type, default, change applied, description."""
+    lines = [
+        "| input | type | default | on change | description |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for prop in props:
+        change = _CHANGES[prop.change]
+        lines.append(
+            f"| `{prop.name}` | {_TYPES[prop.kind]} | {prop.default} | {change} | {prop.doc} |"
+        )
+    return "\n".join(lines)
+
+
+def reference() -> str:
+    """Both tables, under their headings."""
+    return (
+        "### Endpoint inputs\n\n"
+        + property_table(ENDPOINT_PROPS)
+        + "\n\n### Workergroup inputs\n\n"
+        + property_table(WORKERGROUP_PROPS)
+        + "\n"
+    )
+
+
+if __name__ == "__main__":
+    print(reference())
