@@ -180,12 +180,13 @@ def test_check_keeps_secret_inputs_secret(host: ProviderHost, blobs: dict[str, s
         with_provider(
             blobs[WORKERGROUP_TYPE],
             endpoint_id=1,
-            template_hash="h",
-            launch_args=secret("--env HF_TOKEN=x"),
+            template_hash=secret("h"),
+            launch_args="--env HF_TOKEN=x",
         )
     )
     assert failures == []
-    assert inputs["launch_args"] == secret("--env HF_TOKEN=x")
+    assert inputs["template_hash"] == secret("h")  # the program marked it secret
+    assert inputs["launch_args"] == secret("--env HF_TOKEN=x")  # always secret
 
 
 # create, read, update, delete

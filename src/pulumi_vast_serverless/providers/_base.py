@@ -59,7 +59,8 @@ class VastProvider(ResourceProvider):
         if failures:
             inputs = {k: v for k, v in news.items() if k != PROVIDER_KEY}
         else:
-            inputs = {k: secret(v) if k in split.secret else v for k, v in normalised.items()}
+            hidden = split.secret | self.secret_outputs
+            inputs = {k: secret(v) if k in hidden else v for k, v in normalised.items()}
             inputs.update(split.unknown)
         return CheckResult(inputs, [CheckFailure(f.prop, f.reason) for f in failures])
 
