@@ -144,7 +144,30 @@ def _text(value: Any) -> str:
 
 
 class _Inputs(BaseModel):
+    """Validators shared by both resources, keyed by field name."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator(
+        "min_load", "min_cold_load", "cold_mult", "max_queue_time", "target_queue_time",
+        "gpu_ram", mode="before", check_fields=False,
+    )  # fmt: skip
+    @classmethod
+    def _non_negative(cls, value: Any) -> float:
+        return _non_negative(value)
+
+    @field_validator("target_util", mode="before", check_fields=False)
+    @classmethod
+    def _fraction(cls, value: Any) -> float:
+        return _fraction(value)
+
+    @field_validator(
+        "cold_workers", "max_workers", "test_workers", "template_id",
+        mode="before", check_fields=False,
+    )  # fmt: skip
+    @classmethod
+    def _count(cls, value: Any) -> int:
+        return _whole(value)
 
 
 class EndpointInputs(_Inputs):
@@ -170,28 +193,6 @@ class EndpointInputs(_Inputs):
         if not _NAME.match(text):
             raise ValueError("must be 1-255 letters, digits, '_' or '-'")
         return text
-
-    @field_validator(
-        "min_load",
-        "min_cold_load",
-        "cold_mult",
-        "max_queue_time",
-        "target_queue_time",
-        mode="before",
-    )
-    @classmethod
-    def _non_negative(cls, value: Any) -> float:
-        return _non_negative(value)
-
-    @field_validator("target_util", mode="before")
-    @classmethod
-    def _fraction(cls, value: Any) -> float:
-        return _fraction(value)
-
-    @field_validator("cold_workers", "max_workers", mode="before")
-    @classmethod
-    def _count(cls, value: Any) -> int:
-        return _whole(value)
 
     @field_validator("inactivity_timeout", mode="before")
     @classmethod
@@ -249,21 +250,6 @@ class WorkergroupInputs(_Inputs):
         if not _text(value).strip():
             raise ValueError("must not be empty; leave it unset instead")
         return str(value)
-
-    @field_validator("template_id", "test_workers", "cold_workers", "max_workers", mode="before")
-    @classmethod
-    def _count(cls, value: Any) -> int:
-        return _whole(value)
-
-    @field_validator("gpu_ram", "min_load", "cold_mult", mode="before")
-    @classmethod
-    def _non_negative(cls, value: Any) -> float:
-        return _non_negative(value)
-
-    @field_validator("target_util", mode="before")
-    @classmethod
-    def _fraction(cls, value: Any) -> float:
-        return _fraction(value)
 
 
 def to_vast(inputs: dict[str, Any]) -> dict[str, Any]:
