@@ -15,15 +15,12 @@ from tests.support.keys import KEY_A, KEY_B, assert_no_key
 from tests.support.provider_fixtures import (
     ENDPOINT_TYPE,
     WORKERGROUP_TYPE,
-    blobs,
     clean_env,
+    configured_host,
     decoded,
-    host,
     with_provider,
 )
 from tests.support.provider_host import UNKNOWN, ProviderHost, plain, secret
-
-__all__ = ["blobs", "host"]  # fixtures
 
 
 def api_requests(control: SimulatorControl) -> list[str]:
@@ -350,13 +347,6 @@ def test_diff_reports_update_or_replace_per_the_property_table(
 # drift, adoption, ambiguity, secrets
 
 
-def refresh_host(sim_url: str) -> ProviderHost:
-    """A new provider process, as each `pulumi refresh` or `up` starts one."""
-    provider = ProviderHost(env=clean_env())
-    provider.configure({"vast:apiKey": secret(KEY_A), "vast:apiUrl": sim_url})
-    return provider
-
-
 def test_refresh_reports_out_of_band_changes_and_up_restores_them(
     host: ProviderHost, blobs: dict[str, str], client: VastClient, sim_url: str
 ) -> None:
@@ -364,7 +354,7 @@ def test_refresh_reports_out_of_band_changes_and_up_restores_them(
         host, blobs[ENDPOINT_TYPE], endpoint_name="d", min_load=10
     )
     client.update_endpoint(int(endpoint_id), min_load=99, cold_mult=9)
-    refresher = refresh_host(sim_url)
+    refresher = configured_host(sim_url)
     try:
         _, read_outs, read_inputs = refresher.read(endpoint_id, outs)
     finally:
@@ -387,7 +377,7 @@ def test_refresh_drops_an_object_deleted_out_of_band(
 ) -> None:
     endpoint_id, _, outs = create_endpoint(host, blobs[ENDPOINT_TYPE], endpoint_name="gone")
     client.delete_endpoint(int(endpoint_id))
-    refresher = refresh_host(sim_url)
+    refresher = configured_host(sim_url)
     try:
         assert refresher.read(endpoint_id, outs)[0] == ""
     finally:
