@@ -160,10 +160,12 @@ class VastProvider(ResourceProvider):
         """The declared inputs recorded in state (``props`` are the last outputs)."""
         declared = set(plain(props.get(DECLARED)) or [])
         inputs = self.parse({k: v for k, v in props.items() if k in declared})
-        for name in PROVIDER_ONLY & {p.name for p in self.props}:
-            if plain(props.get(name)):
-                inputs[name] = True
-        return inputs
+        return {**inputs, **self.provider_settings(props)}
+
+    def provider_settings(self, props: dict[str, Any]) -> dict[str, Any]:
+        """The provider-only inputs (``adopt_existing``) switched on in ``props``."""
+        names = PROVIDER_ONLY & {p.name for p in self.props}
+        return {name: True for name in names if plain(props.get(name))}
 
     def declared(self, present: set[str]) -> set[str]:
         """The inputs the program sets that Vast stores (drift is checked on these)."""
@@ -189,7 +191,7 @@ class VastProvider(ResourceProvider):
         outs["created_at"] = row.get("created_at")
         outs[DECLARED] = sorted(self.declared(set(inputs)))
         for name in PROVIDER_ONLY & {p.name for p in self.props}:
-            outs[name] = bool(inputs.get(name, False))
+            outs[name] = name in self.provider_settings(inputs)
         for name in self.secret_outputs:
             if outs.get(name) is not None:
                 outs[name] = secret(outs[name])
@@ -202,10 +204,7 @@ class VastProvider(ResourceProvider):
     def inputs_from(self, outs: dict[str, Any], previous: dict[str, Any]) -> dict[str, Any]:
         """The inputs a refresh writes back: declared names, live values."""
         inputs = {name: outs[name] for name in plain(outs.get(DECLARED)) or [] if name in outs}
-        for name in PROVIDER_ONLY & {p.name for p in self.props}:
-            if plain(previous.get(name)):
-                inputs[name] = True
-        return inputs
+        return {**inputs, **self.provider_settings(previous)}
 
     @staticmethod
     def find(rows: list[Row], object_id: str | int) -> Row | None:
