@@ -89,6 +89,9 @@ def main() -> None:
                 print(f"  {name}: {value.value}")
         else:
             stack.destroy(on_output=print, color="auto")
+            # The demo's stack holds nothing now; drop it so no `pulumi stack rm` is owed.
+            stack.workspace.remove_stack(stack.name)
+            print("demo: stack removed", flush=True)
         show_simulator(api_url)
     finally:
         simulator.stop()
