@@ -36,6 +36,9 @@ DEFAULT_BASE_URL = "https://console.vast.ai/api/v0"
 # (connect, read) seconds. Every request carries it: a hung socket must not hang `pulumi up`.
 DEFAULT_TIMEOUT = (5.0, 30.0)
 DEFAULT_LIST_CACHE_TTL = 2.0
+# After a create timed out: list this many more times, this many seconds apart, before
+# declaring it ambiguous (a slow POST usually commits within seconds).
+DEFAULT_SETTLE = (5, 2.0)
 KEY_HINT = "set the secret stack config `vast:apiKey` or the env var VAST_API_KEY"
 
 log = logging.getLogger("pulumi_vast_serverless")
@@ -70,6 +73,7 @@ class VastClient:
         list_cache_ttl: float = DEFAULT_LIST_CACHE_TTL,
         rate_limits: Mapping[str, float] | None = _routes.DOCUMENTED_LIMITS,
         rate_limit_backoff: RateLimitBackoff | None = None,
+        settle: tuple[int, float] = DEFAULT_SETTLE,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if not api_key or not api_key.strip():
@@ -87,6 +91,7 @@ class VastClient:
         self._host = parts.netloc
         self._rate_limits = dict(rate_limits or {})
         self._backoff = rate_limit_backoff or RateLimitBackoff()
+        self._settle_looks, self._settle_interval = settle
         self._sleep = sleep
         self._session = requests.Session()
         self._session.headers["Authorization"] = f"Bearer {self._api_key}"
@@ -174,26 +179,41 @@ class VastClient:
         except (VastServerError, VastTransportError) as exc:
             if isinstance(exc, VastTransportError) and not exc.maybe_sent:
                 raise
-            reason = str(exc)
             if known_ids is None:
-                raise VastAmbiguousCreateError("POST", collection, reason, fields) from exc
+                raise VastAmbiguousCreateError("POST", collection, str(exc), fields) from exc
+            return self._reconcile_create(collection, fields, known_ids, exc)
+        finally:
+            self._lists[collection].invalidate()
+
+    def _reconcile_create(
+        self,
+        collection: str,
+        fields: dict[str, Any],
+        known_ids: Collection[int],
+        exc: VastServerError | VastTransportError,
+    ) -> int:
+        """Settle a create whose answer was lost: find the object, or resend only if safe."""
+        # After a read timeout the first POST may still be running on Vast's side: look
+        # for it a few times before giving up, and never resend (that could duplicate).
+        still_running = isinstance(exc, VastTransportError) and exc.timed_out
+        looks = 1 + (self._settle_looks if still_running else 0)
+        for look in range(looks):
+            if look:
+                self._sleep(self._settle_interval)
             found = self._find_created(collection, fields, known_ids)
             if found is not None:
                 log.info(
-                    "POST %s failed (%s) but the object exists: id %s",
+                    "POST %s lost its answer (%s); the object exists: id %s",
                     collection,
                     type(exc).__name__,
                     found,
                 )
                 return found
-            # A 5xx or a dropped connection means Vast finished with the request, and the
-            # list shows it did not commit, so one resend is safe. After a read timeout
-            # the first POST may still be running: resending could make a duplicate.
-            if isinstance(exc, VastTransportError) and exc.timed_out:
-                raise VastAmbiguousCreateError("POST", collection, reason, fields) from exc
-            return self._post_create(collection, fields)
-        finally:
-            self._lists[collection].invalidate()
+        if still_running:
+            raise VastAmbiguousCreateError("POST", collection, str(exc), fields) from exc
+        # A 5xx or a dropped connection means Vast is done with the request, and the list
+        # shows it did not commit: one resend is safe.
+        return self._post_create(collection, fields)
 
     def _post_create(self, collection: str, fields: dict[str, Any]) -> int:
         body = self._request("POST", collection, fields)

@@ -58,14 +58,22 @@ class VastTransportError(VastError):
 class VastAmbiguousCreateError(VastError):
     """A create may have reached Vast, and reading back could not settle whether it did."""
 
-    def __init__(self, method: str, path: str, reason: str, sent: dict[str, object]) -> None:
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        reason: str,
+        sent: dict[str, object],
+        hint: str = "run again to reconcile, and check the Vast console for a duplicate "
+        "if this repeats",
+    ) -> None:
         self.method = method
         self.path = path
+        self.reason = reason
         self.sent = sent
         super().__init__(
             f"{method} {path} may or may not have created an object ({reason}). Listing "
-            "did not settle it; run again to reconcile, and check the Vast console for a "
-            "duplicate if this repeats."
+            f"did not settle it; {hint}."
         )
 
 

@@ -74,16 +74,26 @@ def test_persistent_5xx_on_create_surfaces_without_duplicates(
     assert client.list_endpoints(fresh=True) == []
 
 
-def test_read_timeout_on_create_is_ambiguous_and_never_resent(
+def test_read_timeout_on_create_waits_for_the_slow_commit(
     sim_url: str, control: SimulatorControl
 ) -> None:
-    impatient = VastClient(KEY_A, base_url=sim_url, timeout=(5.0, 0.3))
+    impatient = VastClient(KEY_A, base_url=sim_url, timeout=(5.0, 0.3), settle=(5, 0.5))
     control.fault("POST /endptjobs/", "latency", seconds=1.0)
+    endpoint_id = impatient.create_endpoint(endpoint_name="slow", known_ids=[])
+    assert [row["id"] for row in impatient.list_endpoints(fresh=True)] == [endpoint_id]
+    assert len([r for r in control.requests() if r["method"] == "POST"]) == 1
+
+
+def test_read_timeout_past_the_settle_window_is_ambiguous_and_never_resent(
+    sim_url: str, control: SimulatorControl
+) -> None:
+    impatient = VastClient(KEY_A, base_url=sim_url, timeout=(5.0, 0.3), settle=(1, 0.2))
+    control.fault("POST /endptjobs/", "latency", seconds=1.5)
     with pytest.raises(VastAmbiguousCreateError) as caught:
         impatient.create_endpoint(endpoint_name="slow", known_ids=[])
     assert "run again to reconcile" in str(caught.value)
     assert_no_key(str(caught.value))
-    time.sleep(1.2)  # the first POST commits after the client gave up
+    time.sleep(1.5)  # the first POST commits after the client gave up
     rows = impatient.list_endpoints(fresh=True)
     assert [row["endpoint_name"] for row in rows] == ["slow"]
     assert len([r for r in control.requests() if r["method"] == "POST"]) == 1

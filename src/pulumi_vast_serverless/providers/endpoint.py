@@ -6,7 +6,7 @@ from typing import Any
 
 from pulumi.dynamic import CreateResult
 
-from .._errors import VastConflictError
+from .._errors import VastAmbiguousCreateError, VastConflictError
 from .._properties import ENDPOINT_PROPS, EndpointInputs, Failure, to_vast
 from .._rows import Row
 from ._base import VastProvider
@@ -59,9 +59,19 @@ class EndpointProvider(VastProvider):
                 self.update_remote(endpoint_id, changes)
         else:
             state = fields.pop("endpoint_state", None)
-            endpoint_id = self.client.create_endpoint(
-                known_ids=[row["id"] for row in rows], **fields
-            )
+            try:
+                endpoint_id = self.client.create_endpoint(
+                    known_ids=[row["id"] for row in rows], **fields
+                )
+            except VastAmbiguousCreateError as exc:
+                raise VastAmbiguousCreateError(
+                    exc.method,
+                    exc.path,
+                    exc.reason,
+                    exc.sent,
+                    hint=f"if an endpoint named {name!r} shows up in Vast, run again with "
+                    "adopt_existing=True to take it over (or delete it)",
+                ) from None
             # New endpoints start active; Vast changes the state only on update.
             if state is not None and state != _START_STATE:
                 self.update_remote(endpoint_id, {"endpoint_state": state})
