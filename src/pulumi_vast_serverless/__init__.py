@@ -44,3 +44,11 @@ __all__ = [
     "WorkergroupArgs",
     "__version__",
 ]
+
+# Show public names as `pulumi_vast_serverless.X` in tracebacks and reprs (as httpx does),
+# not as the private module that defines them.
+for _name in __all__:
+    _value = globals()[_name]
+    if isinstance(_value, type):
+        _value.__module__ = __name__
+del _name, _value
