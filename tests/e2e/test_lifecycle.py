@@ -93,6 +93,9 @@ def life(
         pulumi.export("min_load", endpoint.min_load)
         pulumi.export("group_ids", [group_a.id, group_b.id])
         pulumi.export("group_endpoint_id", group_a.endpoint_id)
+        pulumi.export(
+            "group_endpoint_id_type", group_a.endpoint_id.apply(lambda v: type(v).__name__)
+        )
 
     state_dir = tmp_path_factory.mktemp("pulumi-state")
     stack = local_stack(
@@ -130,6 +133,8 @@ def test_02_up_creates_the_endpoint_before_its_workergroups(life: Lifecycle) -> 
     endpoint_id = outputs["endpoint_id"]
     assert endpoint_id.isdigit()
     assert outputs["group_endpoint_id"] == int(endpoint_id)
+    # The program sees an int, not the wire's float (JSON outputs could not tell).
+    assert outputs["group_endpoint_id_type"] == "int"
     assert outputs["min_load"] == 10
     assert all(str(i).isdigit() for i in outputs["group_ids"])
     posts = [r for r in writes(life.new_requests()) if r.startswith("POST")]
