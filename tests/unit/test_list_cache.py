@@ -7,14 +7,7 @@ import time
 from collections.abc import Callable
 
 from pulumi_vast_serverless._list_cache import ListCache, Row
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support.clock import FakeClock
 
 
 def test_concurrent_readers_share_one_fetch() -> None:
@@ -49,7 +42,7 @@ def counting_fetch(calls: list[int]) -> Callable[[], list[Row]]:
 
 
 def test_rows_expire_after_ttl() -> None:
-    clock = Clock()
+    clock = FakeClock(0.0)
     calls: list[int] = []
     cache = ListCache(counting_fetch(calls), ttl=2.0, clock=clock)
     cache.get()
@@ -70,7 +63,7 @@ def test_invalidate_forces_a_new_fetch() -> None:
 
 
 def test_a_fetch_overtaken_by_a_write_is_not_cached() -> None:
-    clock = Clock()
+    clock = FakeClock(0.0)
     cache: ListCache
     calls = 0
 

@@ -5,14 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pulumi_vast_serverless._pacing import RoutePacer
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support.clock import FakeClock
 
 
 def test_first_requests_up_to_the_threshold_go_at_once() -> None:
