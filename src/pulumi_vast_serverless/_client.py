@@ -30,7 +30,7 @@ from ._errors import (
 )
 from ._list_cache import ListCache
 from ._pacing import shared_pacer
-from ._rows import Row, created_id, normalize_row
+from ._rows import Row, created_id, normalize_row, same_value
 
 DEFAULT_BASE_URL = "https://console.vast.ai/api/v0"
 # (connect, read) seconds. Every request carries it: a hung socket must not hang `pulumi up`.
@@ -231,7 +231,7 @@ class VastClient:
         matches = [
             row["id"]
             for row in rows
-            if row.get("id") not in known and all(_same(row.get(k), fields[k]) for k in keys)
+            if row.get("id") not in known and all(same_value(row.get(k), fields[k]) for k in keys)
         ]
         if len(matches) > 1:
             raise VastAmbiguousCreateError(
@@ -290,12 +290,6 @@ class VastClient:
 
     def _scrub(self, text: str) -> str:
         return text.replace(self._api_key, "***") if self._api_key else text
-
-
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return float(a) == float(b)
-    return bool(a == b)
 
 
 def _json_body(response: requests.Response) -> Row | None:

@@ -55,3 +55,12 @@ def created_id(body: Row) -> int | None:
         if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
             return int(value)
     return None
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Compare two field values the way Vast stores them (5 == 5.0, but True != 1)."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return float(a) == float(b)
+    return bool(a == b)

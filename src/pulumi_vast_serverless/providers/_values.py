@@ -8,6 +8,8 @@ from typing import Any
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
+from .._rows import same_value
+
 PROVIDER_KEY = "__provider"
 
 
@@ -60,10 +62,5 @@ def split_inputs(props: dict[str, Any]) -> SplitInputs:
 
 
 def same(a: Any, b: Any) -> bool:
-    """Compare two field values the way Vast stores them (5 == 5.0)."""
-    a, b = plain(a), plain(b)
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a is b
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return float(a) == float(b)
-    return bool(a == b)
+    """Compare two engine values as Vast stores them, ignoring secret wrappers."""
+    return same_value(plain(a), plain(b))
