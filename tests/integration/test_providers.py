@@ -458,7 +458,7 @@ def test_key_from_the_environment_is_used(sim_url: str, blobs: dict[str, str]) -
     ]
 
 
-def test_no_key_in_state_or_errors(blobs: dict[str, str]) -> None:
+def test_a_refused_key_is_reported_without_the_key(blobs: dict[str, str]) -> None:
     """A refused key: the error says what to fix and never carries the key."""
     with run_simulator(api_keys=[KEY_B]) as url:
         provider = ProviderHost(env=clean_env())
