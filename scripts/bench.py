@@ -24,7 +24,7 @@ from pathlib import Path
 import pulumi
 
 from pulumi_vast_serverless import Endpoint, VastClient, Workergroup
-from pulumi_vast_serverless._routes import DOCUMENTED_LIMITS, route_key
+from pulumi_vast_serverless.client._routes import DOCUMENTED_LIMITS, route_key
 from pulumi_vast_serverless.simulator import SimulatorControl, run_simulator
 from pulumi_vast_serverless.testing import local_stack
 

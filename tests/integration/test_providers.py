@@ -9,7 +9,7 @@ import pytest
 from pulumi.output import Unknown
 
 from pulumi_vast_serverless import VastClient
-from pulumi_vast_serverless._properties import ENDPOINT_PROPS, WORKERGROUP_PROPS
+from pulumi_vast_serverless.providers._properties import ENDPOINT_PROPS, WORKERGROUP_PROPS
 from pulumi_vast_serverless.simulator import SimulatorControl, run_simulator
 from tests.support.keys import KEY_A, KEY_B, assert_no_key
 from tests.support.provider_fixtures import (

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from pulumi_vast_serverless import VastClient, VastRateLimitError
-from pulumi_vast_serverless._backoff import RateLimitBackoff
+from pulumi_vast_serverless.client._backoff import RateLimitBackoff
 from pulumi_vast_serverless.simulator import SimulatorControl
 from tests.support.keys import KEY_A, KEY_B
 

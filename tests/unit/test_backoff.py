@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from pulumi_vast_serverless._backoff import (
+from pulumi_vast_serverless.client._backoff import (
     RateLimitBackoff,
     parse_retry_after,
     transport_retry,

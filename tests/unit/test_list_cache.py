@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from pulumi_vast_serverless._list_cache import ListCache, Row
+from pulumi_vast_serverless.client._list_cache import ListCache, Row
 from tests.support.clock import FakeClock
 
 

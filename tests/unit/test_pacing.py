@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pulumi_vast_serverless._pacing import RoutePacer
+from pulumi_vast_serverless.client._pacing import RoutePacer
 from tests.support.clock import FakeClock
 
 

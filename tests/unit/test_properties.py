@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from pulumi_vast_serverless._properties import (
+from pulumi_vast_serverless.providers._properties import (
     ENDPOINT_PROPS,
     WORKERGROUP_PROPS,
     EndpointInputs,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pulumi_vast_serverless._reference import reference
+from pulumi_vast_serverless.providers._reference import reference
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pulumi_vast_serverless._rows import created_id, iso_timestamp, normalize_row
+from pulumi_vast_serverless.client._rows import created_id, iso_timestamp, normalize_row
 
 
 def test_api_key_is_dropped_from_rows() -> None:

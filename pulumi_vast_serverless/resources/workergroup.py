@@ -8,8 +8,8 @@ from typing import Any
 from pulumi import Input, Output, ResourceOptions
 from pulumi.dynamic import Resource
 
-from ._resource_props import resource_props
-from .providers import WorkergroupProvider
+from ..providers import WorkergroupProvider
+from ._props import resource_props
 
 
 @dataclass

@@ -6,10 +6,10 @@ from typing import Any
 
 from pulumi.dynamic import CreateResult
 
-from .._errors import VastAmbiguousCreateError, VastConflictError
-from .._properties import ENDPOINT_PROPS, EndpointInputs, Failure, to_vast
-from .._rows import Row
+from ..client._errors import VastAmbiguousCreateError, VastConflictError
+from ..client._rows import Row
 from ._base import VastProvider
+from ._properties import ENDPOINT_PROPS, EndpointInputs, Failure, to_vast
 
 _START_STATE = "active"
 

@@ -15,11 +15,11 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from .._client import VastClient
-from .._errors import VastNotFoundError
-from .._properties import PROVIDER_ONLY, Failure, Prop, _Inputs, to_vast, validate
-from .._provider_config import ProviderSettings, resolve_settings, shared_client
-from .._rows import Row
+from ..client._client import VastClient
+from ..client._errors import VastNotFoundError
+from ..client._rows import Row
+from ._properties import PROVIDER_ONLY, Failure, Prop, _Inputs, to_vast, validate
+from ._settings import ProviderSettings, resolve_settings, shared_client
 from ._values import PROVIDER_KEY, plain, same, secret, split_inputs
 
 DECLARED = "declared_inputs"

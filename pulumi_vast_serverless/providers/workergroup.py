@@ -6,9 +6,9 @@ from typing import Any
 
 from pulumi.dynamic import CreateResult
 
-from .._properties import WORKERGROUP_PROPS, Failure, WorkergroupInputs, from_vast, to_vast
-from .._rows import Row
+from ..client._rows import Row
 from ._base import VastProvider
+from ._properties import WORKERGROUP_PROPS, Failure, WorkergroupInputs, from_vast, to_vast
 
 _ENDPOINT_REFS = ("endpoint_id", "endpoint_name")
 _RECIPES = ("template_hash", "template_id", "search_params")

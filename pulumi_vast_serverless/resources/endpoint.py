@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pulumi import Input, Output, ResourceOptions
 from pulumi.dynamic import Resource
 
-from ._resource_props import resource_props
-from .providers import EndpointProvider
+from ..providers import EndpointProvider
+from ._props import resource_props
 
 
 @dataclass

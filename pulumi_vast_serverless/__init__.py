@@ -4,11 +4,13 @@ The public surface: the ``Endpoint`` and ``Workergroup`` resources with their ``
 ``VastClient`` for the REST API, and the exception tree (see ``_errors``).
 """
 
-from ._client import DEFAULT_BASE_URL, VastClient
-from ._errors import (
+from ._version import __version__
+from .client import (
+    DEFAULT_BASE_URL,
     VastAmbiguousCreateError,
     VastAPIError,
     VastAuthError,
+    VastClient,
     VastClientError,
     VastConfigError,
     VastConflictError,
@@ -19,9 +21,7 @@ from ._errors import (
     VastTransportError,
     VastValidationError,
 )
-from ._version import __version__
-from .endpoint import Endpoint, EndpointArgs
-from .workergroup import Workergroup, WorkergroupArgs
+from .resources import Endpoint, EndpointArgs, Workergroup, WorkergroupArgs
 
 __all__ = [
     "DEFAULT_BASE_URL",

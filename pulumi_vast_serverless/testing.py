@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pulumi import automation as auto
 
-from ._provider_config import API_KEY_CONFIG, API_URL_CONFIG
+from .providers._settings import API_KEY_CONFIG, API_URL_CONFIG
 
 # Encrypts secrets of a local file backend that only ever holds simulator state.
 LOCAL_PASSPHRASE = "local-simulator-only"  # noqa: S105

@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from .. import _routes
+from ..client import _routes
 from ._faults import Fault, FaultQueue
 from ._limiter import RateLimiter
 from ._schema import (

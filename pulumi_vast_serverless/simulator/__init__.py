@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from typing import Literal
 
-from .. import _routes
+from ..client import _routes
 from ._control import SimulatorControl
 from ._limiter import RateLimiter
 from ._server import API_ROOT, SimulatorServer, SimulatorState

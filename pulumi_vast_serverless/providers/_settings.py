@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from pulumi.dynamic import ConfigureRequest
 
-from ._client import DEFAULT_BASE_URL, KEY_HINT, VastClient
-from ._errors import VastConfigError
+from ..client._client import DEFAULT_BASE_URL, KEY_HINT, VastClient
+from ..client._errors import VastConfigError
 
 API_KEY_CONFIG = "vast:apiKey"
 API_URL_CONFIG = "vast:apiUrl"
