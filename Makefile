@@ -1,11 +1,14 @@
 # One entry point for every job: `make test` (the README's test command), `make check`,
-# `make demo`, `make demo-destroy`, `make simulator`.
+# `make demo`, `make demo-destroy`, `make simulator`, `make dist`.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test check lint format demo demo-destroy simulator engine clean
+# Each example is its own program (all named __main__.py): mypy checks them one by one.
+EXAMPLES := $(wildcard examples/*/__main__.py examples/*/*/__main__.py)
+
+.PHONY: test check lint format check-wheel dist demo demo-destroy simulator engine clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -25,12 +28,20 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check .
 	$(PY) -m ruff check .
 	$(PY) -m mypy
+	for example in $(EXAMPLES); do $(PY) -m mypy $$example || exit 1; done
 
 format: $(STAMP)
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-check: lint test
+# Build the sdist and wheel, install the wheel into a fresh virtualenv and use it.
+check-wheel: $(STAMP)
+	$(PY) scripts/check_wheel.py
+
+check: lint check-wheel test
+
+dist: $(STAMP)
+	$(PY) -m build --sdist --wheel --outdir dist .
 
 engine:
 	scripts/ensure-pulumi
@@ -45,4 +56,4 @@ simulator: $(STAMP)
 	$(PY) -m pulumi_vast_serverless.simulator
 
 clean:
-	rm -rf $(VENV) .demo .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .demo .mypy_cache .ruff_cache .pytest_cache dist

@@ -1,7 +1,8 @@
 """Manage Vast.ai Serverless endpoints and workergroups with Pulumi.
 
 The public surface: the ``Endpoint`` and ``Workergroup`` resources with their ``Args``,
-``VastClient`` for the REST API, and the exception tree (see ``_errors``).
+lookups of objects a stack does not own (``Endpoint.get``, ``get_endpoint``), ``VastClient``
+for the REST API, and the exception tree (see ``client._errors``).
 """
 
 from ._version import __version__
@@ -15,18 +16,29 @@ from .client import (
     VastConfigError,
     VastConflictError,
     VastError,
+    VastLookupError,
     VastNotFoundError,
     VastRateLimitError,
     VastServerError,
     VastTransportError,
     VastValidationError,
 )
-from .resources import Endpoint, EndpointArgs, Workergroup, WorkergroupArgs
+from .resources import (
+    Endpoint,
+    EndpointArgs,
+    EndpointInfo,
+    Workergroup,
+    WorkergroupArgs,
+    WorkergroupInfo,
+    get_endpoint,
+    get_workergroups,
+)
 
 __all__ = [
     "DEFAULT_BASE_URL",
     "Endpoint",
     "EndpointArgs",
+    "EndpointInfo",
     "VastAPIError",
     "VastAmbiguousCreateError",
     "VastAuthError",
@@ -35,6 +47,7 @@ __all__ = [
     "VastConfigError",
     "VastConflictError",
     "VastError",
+    "VastLookupError",
     "VastNotFoundError",
     "VastRateLimitError",
     "VastServerError",
@@ -42,7 +55,10 @@ __all__ = [
     "VastValidationError",
     "Workergroup",
     "WorkergroupArgs",
+    "WorkergroupInfo",
     "__version__",
+    "get_endpoint",
+    "get_workergroups",
 ]
 
 # Show public names as `pulumi_vast_serverless.X` in tracebacks and reprs (as httpx does),

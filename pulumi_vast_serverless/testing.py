@@ -33,11 +33,15 @@ def local_stack(
     project_name: str = "vast-local",
     pulumi_bin_dir: str | None = None,
     env: Mapping[str, str] | None = None,
+    work_dir: str | os.PathLike[str] | None = None,
 ) -> auto.Stack:
     """Create or select a stack with a ``file://`` backend in ``state_dir``.
 
     ``pulumi_bin_dir`` is a directory holding ``pulumi`` and
-    ``pulumi-resource-pulumi-python``; without it the CLI on PATH is used.
+    ``pulumi-resource-pulumi-python``; without it the CLI on PATH is used. ``work_dir`` is
+    a project directory to use as it is (its ``Pulumi.yaml`` and ``Pulumi.<stack>.yaml``,
+    which this writes the API settings into); without it a temporary project named
+    ``project_name`` is made.
     """
     state = Path(state_dir).resolve()
     state.mkdir(parents=True, exist_ok=True)
@@ -53,14 +57,18 @@ def local_stack(
     if pulumi_bin_dir:
         env_vars["PATH"] = pulumi_bin_dir + os.pathsep + os.environ.get("PATH", "")
         command = auto.PulumiCommand(root=str(Path(pulumi_bin_dir).parent))
+    settings = None
+    if work_dir is None:
+        settings = auto.ProjectSettings(
+            name=project_name, runtime="python", backend=auto.ProjectBackend(url=state.as_uri())
+        )
+    else:
+        env_vars["PULUMI_BACKEND_URL"] = state.as_uri()
     options = auto.LocalWorkspaceOptions(
+        work_dir=None if work_dir is None else str(work_dir),
         pulumi_command=command,
         env_vars=env_vars,
-        project_settings=auto.ProjectSettings(
-            name=project_name,
-            runtime="python",
-            backend=auto.ProjectBackend(url=state.as_uri()),
-        ),
+        project_settings=settings,
     )
     stack = auto.create_or_select_stack(
         stack_name, project_name=project_name, program=program, opts=options

@@ -3,6 +3,8 @@
     VastError                      base of everything below
     ├── VastConfigError            our caller's set-up: no API key, bad base URL
     ├── VastConflictError          the object to create exists already (see adopt_existing)
+    ├── VastLookupError            a lookup (``get``, ``get_endpoint``) found no object, or
+    │                              more than one
     ├── VastTransportError         the network: connect failure, timeout, dropped connection
     ├── VastAmbiguousCreateError   a create may or may not have reached Vast, and reading
     │                              back could not tell (fault unknown: rerun to reconcile)
@@ -31,6 +33,10 @@ class VastConfigError(VastError):
 
 class VastConflictError(VastError):
     """An object the stack would create exists already and was not adopted."""
+
+
+class VastLookupError(VastError):
+    """A lookup of an object this stack does not own found none, or several."""
 
 
 class VastTransportError(VastError):

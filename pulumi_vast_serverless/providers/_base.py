@@ -16,7 +16,7 @@ from pulumi.dynamic import (
 )
 
 from ..client._client import VastClient
-from ..client._errors import VastNotFoundError
+from ..client._errors import VastLookupError, VastNotFoundError
 from ..client._rows import Row
 from ._properties import PROVIDER_ONLY, Failure, Prop, _Inputs, to_vast, validate
 from ._settings import ProviderSettings, resolve_settings, shared_client
@@ -42,12 +42,12 @@ class VastProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         """Read the key and URL from stack config or the environment (provider process)."""
-        self._settings = resolve_settings(req)
+        self._settings = resolve_settings(req.config.get)
 
     @property
     def client(self) -> VastClient:
         """The process-wide client for this provider's settings."""
-        return shared_client(self._settings or resolve_settings(None))
+        return shared_client(self._settings or resolve_settings())
 
     # Check and diff: no API calls, unknowns pass through.
 
@@ -98,9 +98,20 @@ class VastProvider(ResourceProvider):
     # Read, update and delete are the same for both kinds.
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """Report the object as Vast has it now; an empty id if it is gone."""
+        """Report the object as Vast has it now.
+
+        On refresh (``props`` are outputs this provider wrote) a missing object yields an
+        empty id, so the engine drops it from state. On a lookup (``Resource.get`` or
+        ``ResourceOptions(id=...)``) a missing object is an error naming the id.
+        """
         row = self.find(self.list_rows(), id_)
         if row is None:
+            if plain(props.get(DECLARED)) is None:
+                raise VastLookupError(
+                    f"no {self.kind} with id {id_} in this Vast account: check the id passed "
+                    f"to {self.kind.capitalize()}.get or ResourceOptions(id=...), and that "
+                    "the API key belongs to the account that owns it"
+                )
             return ReadResult("", {})
         outs = self.outputs(row, self.previous_inputs(props))
         return ReadResult(id_, outs, self.inputs_from(outs, props))
@@ -209,8 +220,10 @@ class VastProvider(ResourceProvider):
     @staticmethod
     def find(rows: list[Row], object_id: str | int) -> Row | None:
         """Return the row with ``object_id`` (Vast has no GET by id), or None."""
-        wanted = int(object_id)
-        return next((row for row in rows if row.get("id") == wanted), None)
+        text = str(object_id).strip()
+        if not text.isdigit():
+            return None
+        return next((row for row in rows if row.get("id") == int(text)), None)
 
     @staticmethod
     def changed_fields(fields: dict[str, Any], olds: dict[str, Any]) -> dict[str, Any]:

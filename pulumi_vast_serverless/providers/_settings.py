@@ -1,6 +1,7 @@
-"""Where the providers get the API key and URL: stack config first, then the environment.
+"""Where the API key and URL come from: stack config first, then the environment.
 
-Read inside the provider process only, so nothing secret is pickled into state.
+Providers read them inside the provider process (``configure``) and lookups inside the
+program process, so nothing secret is pickled into state.
 """
 
 from __future__ import annotations
@@ -8,9 +9,9 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from pulumi.dynamic import ConfigureRequest
+from typing import Any
 
 from ..client._client import DEFAULT_BASE_URL, KEY_HINT, VastClient
 from ..client._errors import VastConfigError
@@ -29,12 +30,14 @@ class ProviderSettings:
     base_url: str
 
 
-def resolve_settings(req: ConfigureRequest | None) -> ProviderSettings:
-    """Read ``vast:apiKey``/``vast:apiUrl``, falling back to the environment."""
-    config = req.config if req is not None else None
-    key = (config.get(API_KEY_CONFIG) if config else None) or os.environ.get(API_KEY_ENV, "")
+ConfigLookup = Callable[[str], Any]
+
+
+def resolve_settings(config: ConfigLookup | None = None) -> ProviderSettings:
+    """Read ``vast:apiKey``/``vast:apiUrl`` through ``config``, falling back to the environment."""
+    key = (config(API_KEY_CONFIG) if config else None) or os.environ.get(API_KEY_ENV, "")
     url = (
-        (config.get(API_URL_CONFIG) if config else None)
+        (config(API_URL_CONFIG) if config else None)
         or os.environ.get(API_URL_ENV)
         or DEFAULT_BASE_URL
     )

@@ -1,6 +1,16 @@
 """The resources users write in a Pulumi program, and lookups of objects they do not own."""
 
 from .endpoint import Endpoint, EndpointArgs
+from .lookups import EndpointInfo, WorkergroupInfo, get_endpoint, get_workergroups
 from .workergroup import Workergroup, WorkergroupArgs
 
-__all__ = ["Endpoint", "EndpointArgs", "Workergroup", "WorkergroupArgs"]
+__all__ = [
+    "Endpoint",
+    "EndpointArgs",
+    "EndpointInfo",
+    "Workergroup",
+    "WorkergroupArgs",
+    "WorkergroupInfo",
+    "get_endpoint",
+    "get_workergroups",
+]

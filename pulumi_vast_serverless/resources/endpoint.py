@@ -117,5 +117,19 @@ class Endpoint(Resource, module="vast", name="Endpoint"):
         props = resource_props(args, keywords, ("created_at", "declared_inputs"))
         super().__init__(EndpointProvider(), resource_name, props, opts)
 
+    @staticmethod
+    def get(
+        resource_name: str,
+        id: Input[str],  # noqa: A002 (Pulumi's name for it)
+        opts: ResourceOptions | None = None,
+    ) -> Endpoint:
+        """Read an existing endpoint by id without managing it (like a Terraform data source).
+
+        Nothing is created, changed or deleted: ``pulumi destroy`` leaves it alone. An
+        endpoint of another stack or the console can be read this way; an id that does not
+        exist fails the preview with a message naming it.
+        """
+        return Endpoint(resource_name, opts=ResourceOptions.merge(opts, ResourceOptions(id=id)))
+
 
 __all__ = ["Endpoint", "EndpointArgs"]

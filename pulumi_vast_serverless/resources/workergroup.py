@@ -128,5 +128,19 @@ class Workergroup(Resource, module="vast", name="Workergroup"):
             WorkergroupProvider(), resource_name, props, ResourceOptions.merge(opts, secrets)
         )
 
+    @staticmethod
+    def get(
+        resource_name: str,
+        id: Input[str],  # noqa: A002 (Pulumi's name for it)
+        opts: ResourceOptions | None = None,
+    ) -> Workergroup:
+        """Read an existing workergroup by id without managing it (like a Terraform data source).
+
+        Nothing is created, changed or deleted: ``pulumi destroy`` leaves it alone. A
+        workergroup of another stack or the console can be read this way; an id that does not
+        exist fails the preview with a message naming it.
+        """
+        return Workergroup(resource_name, opts=ResourceOptions.merge(opts, ResourceOptions(id=id)))
+
 
 __all__ = ["Workergroup", "WorkergroupArgs"]

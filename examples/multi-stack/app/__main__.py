@@ -1,0 +1,27 @@
+"""An app stack: workergroups on the endpoint that the platform stack of its environment owns."""
+
+import pulumi
+
+from pulumi_vast_serverless import Endpoint, Workergroup
+
+config = pulumi.Config()
+platform = pulumi.StackReference(
+    config.get("platformStack") or f"organization/vast-platform/{pulumi.get_stack()}"
+)
+# Read-only: this stack never changes or deletes the platform's endpoint.
+shared = Endpoint.get("shared-llm", platform.require_output("endpoint_id"))
+
+groups = [
+    Workergroup(
+        f"workers-{group['name']}",
+        endpoint_id=shared.id,
+        template_hash=config.require("templateHash"),
+        gpu_ram=group["gpuRam"],
+        search_params=group["search"],
+    )
+    for group in config.require_object("workergroups")
+]
+
+pulumi.export("endpoint_name", shared.endpoint_name)
+pulumi.export("endpoint_max_workers", shared.max_workers)
+pulumi.export("workergroup_ids", [group.id for group in groups])

@@ -1,0 +1,105 @@
+"""Lookups of objects a stack does not own, returning plain values (Terraform's data sources).
+
+They run in the program process, during preview too, and read the key and URL the way the
+providers do (``vast:apiKey``/``vast:apiUrl``, else ``VAST_API_KEY``/``VAST_API_URL``).
+Nothing they read is written to state unless the program exports it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+
+from ..client import VastClient, VastLookupError
+from ..client._rows import Row
+from ..providers._settings import resolve_settings, shared_client
+
+
+@dataclass(frozen=True)
+class EndpointInfo:
+    """An endpoint as Vast reports it."""
+
+    id: int
+    endpoint_name: str
+    endpoint_state: str | None
+    min_load: float | None
+    min_cold_load: float | None
+    target_util: float | None
+    cold_mult: float | None
+    cold_workers: int | None
+    max_workers: int | None
+    max_queue_time: float | None
+    target_queue_time: float | None
+    inactivity_timeout: int | None
+    created_at: str | None
+
+    @classmethod
+    def from_row(cls, row: Row) -> EndpointInfo:
+        """Build from a normalised list row."""
+        values: dict[str, Any] = {name: row.get(name) for name in cls.__dataclass_fields__}
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class WorkergroupInfo:
+    """A workergroup as Vast reports it (``launch_args`` left out: it may hold tokens)."""
+
+    id: int
+    endpoint_id: int
+    endpoint_name: str | None
+    template_hash: str | None
+    template_id: int | None
+    search_query: Any
+    gpu_ram: float | None
+    cold_workers: int | None
+    min_load: float | None
+    target_util: float | None
+    cold_mult: float | None
+    created_at: str | None
+
+    @classmethod
+    def from_row(cls, row: Row) -> WorkergroupInfo:
+        """Build from a normalised list row."""
+        values: dict[str, Any] = {name: row.get(name) for name in cls.__dataclass_fields__}
+        return cls(**values)
+
+
+def get_endpoint(*, endpoint_name: str | None = None, id: int | str | None = None) -> EndpointInfo:  # noqa: A002
+    """Find one endpoint by name or by id; fail if there is none, or more than one.
+
+    Example::
+
+        shared = get_endpoint(endpoint_name="qwen3-8b")
+        Workergroup("extra", endpoint_id=shared.id, template_hash="<hash>")
+    """
+    if (endpoint_name is None) == (id is None):
+        raise TypeError("get_endpoint takes exactly one of endpoint_name= and id=")
+    rows = _client().list_endpoints()
+    if id is not None:
+        matches = [row for row in rows if str(row.get("id")) == str(id).strip()]
+        wanted = f"with id {id}"
+    else:
+        matches = [row for row in rows if row.get("endpoint_name") == endpoint_name]
+        wanted = f"named {endpoint_name!r}"
+    if not matches:
+        raise VastLookupError(
+            f"no endpoint {wanted} in this Vast account; check the spelling, and that the "
+            "API key belongs to the account that owns it"
+        )
+    if len(matches) > 1:
+        ids = ", ".join(str(row["id"]) for row in matches)
+        raise VastLookupError(f"{len(matches)} endpoints are {wanted} (ids {ids}); look up by id")
+    return EndpointInfo.from_row(matches[0])
+
+
+def get_workergroups(*, endpoint_id: int | str) -> list[WorkergroupInfo]:
+    """Return the workergroups attached to an endpoint (an empty list if it has none)."""
+    wanted = str(endpoint_id).strip()
+    rows = _client().list_workergroups()
+    return [WorkergroupInfo.from_row(r) for r in rows if str(r.get("endpoint_id")) == wanted]
+
+
+def _client() -> VastClient:
+    return shared_client(resolve_settings(pulumi.runtime.get_config))

@@ -1,0 +1,90 @@
+"""`make check-wheel`: build the sdist and wheel, then prove the wheel works on its own.
+
+Installs the wheel into a fresh virtualenv (outside the repository, so nothing is imported
+from the checkout), imports the package, starts the simulator through the installed
+`vast-simulator` command and creates an endpoint on it, and checks that the wheel ships
+`py.typed` and no tests.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = "pulumi_vast_serverless"
+
+_SMOKE = """
+import sys, pulumi_vast_serverless as p
+from pulumi_vast_serverless import VastClient
+assert "site-packages" in p.__file__, p.__file__
+client = VastClient("wheel-check-key", base_url=sys.argv[1])
+endpoint_id = client.create_endpoint(endpoint_name="from-the-wheel")
+assert [row["id"] for row in client.list_endpoints()] == [endpoint_id]
+print(f"imported {p.__version__} from {p.__file__}; the simulator answered")
+"""
+
+
+def run(*args: str | Path, cwd: Path | None = None) -> str:
+    """Run a command, echo it, and return its stdout; stop on failure."""
+    print("+", " ".join(str(a) for a in args), flush=True)
+    done = subprocess.run([str(a) for a in args], cwd=cwd, text=True, capture_output=True)
+    if done.returncode != 0:
+        sys.exit(f"check-wheel: failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def check_contents(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    tops = {name.split("/", 1)[0] for name in names}
+    expected = {PACKAGE, wheel.name.split("-")[0] + "-" + wheel.name.split("-")[1] + ".dist-info"}
+    problems = []
+    if f"{PACKAGE}/py.typed" not in names:
+        problems.append("no py.typed")
+    if tops != expected:
+        problems.append(f"unexpected top-level entries {sorted(tops - expected)}")
+    if any("/tests/" in name or name.startswith("tests/") for name in names):
+        problems.append("ships tests")
+    if problems:
+        sys.exit(f"check-wheel: {wheel.name}: {'; '.join(problems)}")
+    print(f"{wheel.name}: {len(names)} files, py.typed shipped, no tests")
+
+
+def smoke_test(venv: Path, work: Path) -> None:
+    simulator = subprocess.Popen(
+        [str(venv / "bin" / "vast-simulator"), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=work,
+    )
+    try:
+        assert simulator.stdout is not None
+        url = simulator.stdout.readline().strip()
+        print(run(venv / "bin" / "python", "-c", _SMOKE, url, cwd=work), end="")
+    finally:
+        simulator.terminate()
+        simulator.wait(timeout=10)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="check-wheel-") as tmp:
+        work = Path(tmp)
+        dist = work / "dist"
+        run(sys.executable, "-m", "build", "--sdist", "--wheel", "--outdir", dist, ROOT)
+        (wheel,) = dist.glob("*.whl")
+        (sdist,) = dist.glob("*.tar.gz")
+        print(f"built {sdist.name} and {wheel.name}")
+        check_contents(wheel)
+        venv = work / "venv"
+        run(sys.executable, "-m", "venv", venv)
+        run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", wheel)
+        smoke_test(venv, work)
+    print("check-wheel: ok")
+
+
+if __name__ == "__main__":
+    main()
