@@ -22,6 +22,7 @@ from .client import (
     VastServerError,
     VastTransportError,
     VastValidationError,
+    VastWaitTimeoutError,
 )
 from .resources import (
     Endpoint,
@@ -53,6 +54,7 @@ __all__ = [
     "VastServerError",
     "VastTransportError",
     "VastValidationError",
+    "VastWaitTimeoutError",
     "Workergroup",
     "WorkergroupArgs",
     "WorkergroupInfo",

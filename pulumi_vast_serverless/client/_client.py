@@ -2,59 +2,81 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
+import threading
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import contextmanager
 from functools import partial
 from typing import Any
-from urllib.parse import urlsplit
-
-import requests
-from requests.adapters import HTTPAdapter
 
 from . import _routes
-from ._backoff import RateLimitBackoff, transport_retry
+from ._backoff import RateLimitBackoff
 from ._errors import (
     VastAmbiguousCreateError,
-    VastAPIError,
-    VastAuthError,
-    VastClientError,
-    VastConfigError,
-    VastNotFoundError,
-    VastRateLimitError,
     VastServerError,
     VastTransportError,
     VastValidationError,
 )
-from ._list_cache import ListCache
-from ._pacing import shared_pacer
-from ._rows import Row, created_id, normalize_row, same_value
+from ._http import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, Transport
+from ._rows import Row, created_id, matches_sent, normalize_row
+from ._shared_list import SharedList
 
-DEFAULT_BASE_URL = "https://console.vast.ai/api/v0"
-# (connect, read) seconds. Every request carries it: a hung socket must not hang `pulumi up`.
-DEFAULT_TIMEOUT = (5.0, 30.0)
-DEFAULT_LIST_CACHE_TTL = 2.0
+DEFAULT_LIST_TTL = 2.0
 # After a create timed out: list this many more times, this many seconds apart, before
 # declaring it ambiguous (a slow POST usually commits within seconds).
 DEFAULT_SETTLE = (5, 2.0)
-KEY_HINT = "set the secret stack config `vast:apiKey` or the env var VAST_API_KEY"
+# Vast's documented answer to the endpoint list of an account that has none (400).
+_EMPTY_ACCOUNT = re.compile(r"^no (endpoints|workergroups|autojobs) for user\b.*found", re.I)
 
 log = logging.getLogger("pulumi_vast_serverless")
 
-# Fields Vast stores verbatim, used to recognise our own object after an ambiguous create.
-_IDENTITY_FIELDS = {
-    _routes.ENDPOINTS: ("endpoint_name",),
-    _routes.WORKERGROUPS: (
-        "endpoint_id",
-        "endpoint_name",
-        "template_hash",
-        "template_id",
-        "launch_args",
-    ),
-}
-_NOT_FOUND = re.compile(r"not found|no such|does not exist", re.IGNORECASE)
+
+class _Claims:
+    """The ids of one collection that creates and adoptions in this process took.
+
+    A create whose answer was lost looks for its object among the new rows; rows a
+    sibling create already took are not candidates, and the look waits until no sibling's
+    POST is still unanswered (its row could be mistaken for ours).
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._taken: set[int] = set()
+        self._posting = 0
+
+    @contextmanager
+    def posting(self) -> Iterator[None]:
+        with self._cond:
+            self._posting += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._posting -= 1
+                self._cond.notify_all()
+
+    def wait_for_siblings(self, timeout: float) -> None:
+        with self._cond:
+            self._cond.wait_for(lambda: self._posting == 0, timeout)
+
+    def take(self, object_id: int) -> None:
+        with self._cond:
+            self._taken.add(object_id)
+
+    def take_first(self, candidates: list[int]) -> int | None:
+        """Atomically take the lowest candidate no one has taken."""
+        with self._cond:
+            for object_id in sorted(candidates):
+                if object_id not in self._taken:
+                    self._taken.add(object_id)
+                    return object_id
+        return None
+
+    def __contains__(self, object_id: object) -> bool:
+        with self._cond:
+            return object_id in self._taken
 
 
 class VastClient:
@@ -62,6 +84,7 @@ class VastClient:
 
     The API key travels only in the ``Authorization`` header. Rows come back as dicts
     keyed by Vast's field names, normalised (see ``normalize_row``) and free of secrets.
+    Reads of the same list by concurrent callers share requests (see ``SharedList``).
     """
 
     def __init__(
@@ -69,61 +92,62 @@ class VastClient:
         api_key: str,
         *,
         base_url: str = DEFAULT_BASE_URL,
+        autoscaler_url: str | None = None,
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
-        list_cache_ttl: float = DEFAULT_LIST_CACHE_TTL,
+        list_cache_ttl: float = DEFAULT_LIST_TTL,
         rate_limits: Mapping[str, float] | None = _routes.DOCUMENTED_LIMITS,
         rate_limit_backoff: RateLimitBackoff | None = None,
         settle: tuple[int, float] = DEFAULT_SETTLE,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        if not api_key or not api_key.strip():
-            raise VastConfigError(f"no Vast API key: {KEY_HINT}")
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise VastConfigError(
-                f"Vast API URL must be an http(s) URL such as {DEFAULT_BASE_URL}; got {base_url!r}"
-            )
-        if parts.username or parts.password or parts.query:
-            raise VastConfigError("Vast API URL must not carry credentials or a query string")
-        self.base_url = base_url.rstrip("/")
+        self._http = Transport(
+            api_key,
+            base_url,
+            autoscaler_url=autoscaler_url,
+            timeout=timeout,
+            rate_limits=rate_limits,
+            rate_limit_backoff=rate_limit_backoff,
+            sleep=sleep,
+        )
+        self.base_url = self._http.base_url
         self.timeout = timeout
-        self._api_key = api_key.strip()
-        self._host = parts.netloc
-        self._rate_limits = dict(rate_limits or {})
-        self._backoff = rate_limit_backoff or RateLimitBackoff()
         self._settle_looks, self._settle_interval = settle
         self._sleep = sleep
-        self._session = requests.Session()
-        self._session.headers["Authorization"] = f"Bearer {self._api_key}"
-        self._session.headers["Accept"] = "application/json"
-        # Proxy settings from the environment must not reroute a loopback simulator.
-        self._session.trust_env = False
-        adapter = HTTPAdapter(max_retries=transport_retry(), pool_maxsize=16)
-        self._session.mount("http://", adapter)
-        self._session.mount("https://", adapter)
         self._lists = {
-            collection: ListCache(partial(self._list, collection), list_cache_ttl)
+            collection: SharedList(partial(self._list, collection), list_cache_ttl)
             for collection in (_routes.ENDPOINTS, _routes.WORKERGROUPS)
         }
+        self._claims = {collection: _Claims() for collection in self._lists}
 
     def __repr__(self) -> str:
         return f"VastClient(base_url={self.base_url!r})"
 
     def close(self) -> None:
         """Close pooled connections."""
-        self._session.close()
+        self._http.close()
+
+    @property
+    def list_requests(self) -> int:
+        """How many list requests this client has sent."""
+        return sum(shared.requests for shared in self._lists.values())
 
     # Endpoints
 
-    def list_endpoints(self, *, fresh: bool = False) -> list[Row]:
-        """Return every endpoint of the account (shared with concurrent callers)."""
-        return self._lists[_routes.ENDPOINTS].get(fresh=fresh)
+    def list_endpoints(self, *, fresh: bool = False, snapshot: bool = False) -> list[Row]:
+        """Return every endpoint of the account.
+
+        By default the rows reflect every write this client made, and may be up to
+        ``list_cache_ttl`` seconds old. ``fresh=True``: as Vast has them after this call
+        began. ``snapshot=True``: any view up to ``list_cache_ttl`` old (a look before a
+        create; concurrent creates of this client are told apart by other means).
+        """
+        return self._lists[_routes.ENDPOINTS].get(fresh=fresh, snapshot=snapshot)
 
     def create_endpoint(self, *, known_ids: Collection[int] | None = None, **fields: Any) -> int:
         """Create an endpoint and return its id.
 
-        ``known_ids`` (the ids listed before) lets the client settle an ambiguous failure
-        by finding the object that appeared instead of creating a second one.
+        ``known_ids`` (the ids listed before) lets the client settle a lost answer by
+        finding the object that appeared instead of creating a second one.
         """
         return self._create(_routes.ENDPOINTS, fields, known_ids)
 
@@ -132,58 +156,85 @@ class VastClient:
         self._write("PUT", _routes.ENDPOINTS, endpoint_id, fields)
 
     def delete_endpoint(self, endpoint_id: int) -> None:
-        """Delete an endpoint; raises ``VastNotFoundError`` if it is already gone."""
-        # The CLI sends the id in the body too; some deployments read it from there.
+        """Delete an endpoint and, on Vast's side, its workergroups.
+
+        Raises ``VastNotFoundError`` if it is already gone.
+        """
+        # Vast's own client sends the id in the body too.
         self._write("DELETE", _routes.ENDPOINTS, endpoint_id, {"endptjob_id": int(endpoint_id)})
+        # Vast deletes the endpoint's workergroups with it.
+        self._lists[_routes.WORKERGROUPS].note_write()
 
     # Workergroups
 
-    def list_workergroups(self, *, fresh: bool = False) -> list[Row]:
-        """Return every workergroup of the account (shared with concurrent callers)."""
-        return self._lists[_routes.WORKERGROUPS].get(fresh=fresh)
+    def list_workergroups(self, *, fresh: bool = False, snapshot: bool = False) -> list[Row]:
+        """Return every workergroup of the account (see ``list_endpoints``)."""
+        return self._lists[_routes.WORKERGROUPS].get(fresh=fresh, snapshot=snapshot)
 
     def create_workergroup(self, *, known_ids: Collection[int] | None = None, **fields: Any) -> int:
         """Create a workergroup and return its id (see ``create_endpoint``)."""
         return self._create(_routes.WORKERGROUPS, fields, known_ids)
 
-    def update_workergroup(self, workergroup_id: int, **fields: Any) -> None:
-        """Change the given fields of a workergroup."""
-        self._write("PUT", _routes.WORKERGROUPS, workergroup_id, fields)
+    def update_workergroup(self, workergroup_id: int, *, endpoint_id: int, **fields: Any) -> None:
+        """Change the given fields of a workergroup; Vast requires its ``endpoint_id``."""
+        body = {"endpoint_id": int(endpoint_id), **fields}
+        self._write("PUT", _routes.WORKERGROUPS, workergroup_id, body)
 
     def delete_workergroup(self, workergroup_id: int) -> None:
         """Delete a workergroup; raises ``VastNotFoundError`` if it is already gone."""
         self._write("DELETE", _routes.WORKERGROUPS, workergroup_id, None)
 
+    def claim(self, collection: str, object_id: int) -> None:
+        """Record that this process owns ``object_id`` (an adoption), so no lost create
+        mistakes it for its own."""
+        self._claims[collection].take(int(object_id))
+
+    def claimed(self, collection: str, object_id: int) -> bool:
+        """Whether a create or adoption of this process took ``object_id``."""
+        return int(object_id) in self._claims[collection]
+
     # Internals
 
-    def _list(self, collection: str) -> list[Row]:
-        body = self._request("GET", collection)
-        results = body.get("results")
-        if not isinstance(results, list):
-            raise VastServerError("GET", collection, 200, "answer has no `results` list")
-        return [normalize_row(row) for row in results if isinstance(row, dict)]
-
     def _write(
-        self, method: str, collection: str, object_id: int, fields: dict[str, Any] | None
+        self, method: str, collection: str, object_id: int, body: dict[str, Any] | None
     ) -> None:
         try:
-            self._request(method, _routes.item_path(collection, object_id), fields)
+            self._http.request(method, _routes.item_path(collection, object_id), body)
         finally:
-            self._lists[collection].invalidate()
+            self._lists[collection].note_write()
+
+    def _list(self, collection: str, on_send: Callable[[], None]) -> list[Row]:
+        try:
+            body = self._http.request("GET", collection, on_send=on_send)
+        except VastValidationError as exc:
+            if exc.status == 400 and _EMPTY_ACCOUNT.match(exc.vast_message.strip()):
+                return []  # Vast's answer for an account that has none yet
+            raise
+        results = body.get("results")
+        if not isinstance(results, list):
+            raise VastServerError("GET", self.base_url + collection, 200, "answer has no results")
+        return [normalize_row(row) for row in results if isinstance(row, dict)]
 
     def _create(
         self, collection: str, fields: dict[str, Any], known_ids: Collection[int] | None
     ) -> int:
-        try:
-            return self._post_create(collection, fields)
-        except (VastServerError, VastTransportError) as exc:
-            if isinstance(exc, VastTransportError) and not exc.maybe_sent:
-                raise
-            if known_ids is None:
-                raise VastAmbiguousCreateError("POST", collection, str(exc), fields) from exc
-            return self._reconcile_create(collection, fields, known_ids, exc)
-        finally:
-            self._lists[collection].invalidate()
+        claims = self._claims[collection]
+        with claims.posting():
+            try:
+                object_id = self._post_create(collection, fields)
+            except (VastServerError, VastTransportError) as exc:
+                failure = exc
+            else:
+                claims.take(object_id)
+                return object_id
+            finally:
+                self._lists[collection].note_write()
+        if isinstance(failure, VastTransportError) and not failure.maybe_sent:
+            raise failure
+        url = self.base_url + collection
+        if known_ids is None:
+            raise VastAmbiguousCreateError("POST", url, str(failure), fields) from failure
+        return self._reconcile_create(collection, fields, known_ids, failure)
 
     def _reconcile_create(
         self,
@@ -202,156 +253,42 @@ class VastClient:
                 self._sleep(self._settle_interval)
             found = self._find_created(collection, fields, known_ids)
             if found is not None:
-                log.info(
-                    "POST %s lost its answer (%s); the object exists: id %s",
-                    collection,
-                    type(exc).__name__,
-                    found,
-                )
+                log.info("POST %s lost its answer (%s); it created id %s", collection, exc, found)
                 return found
+        url = self.base_url + collection
         if still_running:
-            raise VastAmbiguousCreateError("POST", collection, str(exc), fields) from exc
+            raise VastAmbiguousCreateError("POST", url, str(exc), fields) from exc
         # A 5xx or a dropped connection means Vast is done with the request, and the list
         # shows it did not commit: one resend is safe.
-        return self._post_create(collection, fields)
+        try:
+            object_id = self._post_create(collection, fields)
+        finally:
+            self._lists[collection].note_write()
+        self._claims[collection].take(object_id)
+        return object_id
 
     def _post_create(self, collection: str, fields: dict[str, Any]) -> int:
-        body = self._request("POST", collection, fields)
+        body = self._http.request("POST", collection, fields)
         object_id = created_id(body)
         if object_id is None:
-            raise VastServerError("POST", collection, 200, "create answered without an id")
+            url = self.base_url + collection
+            raise VastServerError("POST", url, 200, "create answered without an id")
         return object_id
 
     def _find_created(
         self, collection: str, fields: dict[str, Any], known_ids: Collection[int]
     ) -> int | None:
+        """The new row that matches every field sent, and that no sibling create took."""
+        claims = self._claims[collection]
+        # A sibling's unanswered POST may be the row we would otherwise take for ours.
+        claims.wait_for_siblings(timeout=sum(self.timeout))
         known = {int(i) for i in known_ids}
-        keys = [k for k in _IDENTITY_FIELDS[collection] if fields.get(k) is not None]
         rows = self._lists[collection].get(fresh=True)
-        matches = [
+        candidates = [
             row["id"]
             for row in rows
-            if row.get("id") not in known and all(same_value(row.get(k), fields[k]) for k in keys)
+            if row.get("id") not in known
+            and row.get("id") not in claims
+            and matches_sent(row, fields)
         ]
-        if len(matches) > 1:
-            raise VastAmbiguousCreateError(
-                "POST",
-                collection,
-                f"{len(matches)} new objects match the one sent (ids {sorted(matches)})",
-                fields,
-            )
-        return int(matches[0]) if matches else None
-
-    def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Row:
-        route = _routes.route_key(method, path)
-        rate = self._rate_limits.get(route)
-        pacer = shared_pacer(self._host, route, rate) if rate else None
-        url = self.base_url + path
-        attempt = 0
-        while True:
-            if pacer is not None:
-                pacer.wait()
-            started = time.monotonic()
-            try:
-                response = self._session.request(
-                    method, url, json=body, timeout=self.timeout, allow_redirects=False
-                )
-            except requests.RequestException as exc:
-                raise _transport_error(method, path, exc) from None
-            log.debug(
-                "%s %s -> %s in %.0f ms",
-                method,
-                path,
-                response.status_code,
-                (time.monotonic() - started) * 1000,
-            )
-            if response.status_code != 429:
-                return self._parse(method, path, response)
-            attempt += 1
-            delay = self._backoff.delay(attempt, response.headers.get("Retry-After"))
-            if delay is None:
-                return self._parse(method, path, response)
-            if pacer is not None:
-                pacer.hold_off(delay)
-            log.debug("%s %s rate-limited; retry %d in %.2f s", method, path, attempt, delay)
-            self._sleep(delay)
-
-    def _parse(self, method: str, path: str, response: requests.Response) -> Row:
-        """Map one response to its body or to an exception: the only place that does."""
-        status = response.status_code
-        body = _json_body(response)
-        if 200 <= status < 300 and body is not None and body.get("success") is not False:
-            return body
-        message = self._scrub(_vast_message(body, response.text))
-        code = str(body.get("error") or "") if body else ""
-        if 200 <= status < 300 and body is None:
-            raise VastServerError(method, path, status, "answer is not a JSON object")
-        raise _api_error(method, path, status, message, code, self._backoff.budget)
-
-    def _scrub(self, text: str) -> str:
-        return text.replace(self._api_key, "***") if self._api_key else text
-
-
-def _json_body(response: requests.Response) -> Row | None:
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else None
-
-
-def _vast_message(body: Row | None, text: str) -> str:
-    """Return Vast's own words: ``msg``, ``message``, ``detail`` or ``error``, else the text."""
-    if body:
-        for key in ("msg", "message", "detail", "error"):
-            value = body.get(key)
-            if value:
-                return value if isinstance(value, str) else json.dumps(value)
-    return text.strip()[:500]
-
-
-def _api_error(
-    method: str, path: str, status: int, message: str, code: str, retries: int
-) -> VastAPIError:
-    args = (method, path, status, message)
-    if status in (401, 403):
-        return VastAuthError(*args, hint=f"check the API key: {KEY_HINT}", error_code=code)
-    if status == 404 or _NOT_FOUND.search(message):
-        return VastNotFoundError(*args, error_code=code)
-    if status == 429:
-        hint = f"still over Vast's rate limit after {retries} retries; run again later"
-        return VastRateLimitError(*args, hint=hint, error_code=code)
-    if 300 <= status < 400:
-        hint = "Vast redirected; check that the API URL ends in /api/v0"
-        return VastClientError(*args, hint=hint, error_code=code)
-    if status >= 500:
-        return VastServerError(*args, error_code=code)
-    if status == 400 or code == "invalid_args" or 200 <= status < 300:
-        return VastValidationError(*args, hint="fix the value Vast names", error_code=code)
-    return VastClientError(*args, error_code=code)
-
-
-def _transport_error(method: str, path: str, exc: requests.RequestException) -> VastTransportError:
-    """Turn a requests failure into ours, noting whether the request may have been sent."""
-    timed_out = isinstance(exc, requests.Timeout) and not isinstance(exc, requests.ConnectTimeout)
-    not_sent = isinstance(exc, requests.ConnectTimeout) or _refused(exc)
-    return VastTransportError(
-        method, path, _reason(exc), maybe_sent=not not_sent, timed_out=timed_out
-    )
-
-
-def _refused(exc: requests.RequestException) -> bool:
-    text = repr(exc)
-    return "NewConnectionError" in text or "NameResolutionError" in text
-
-
-def _reason(exc: requests.RequestException) -> str:
-    if isinstance(exc, requests.ConnectTimeout):
-        return "connect timed out"
-    if isinstance(exc, requests.Timeout):
-        return "timed out waiting for Vast's answer"
-    if _refused(exc):
-        return "could not connect"
-    if isinstance(exc, requests.ConnectionError):
-        return "connection dropped before Vast answered"
-    return type(exc).__name__
+        return claims.take_first(candidates)

@@ -8,6 +8,7 @@
     ├── VastTransportError         the network: connect failure, timeout, dropped connection
     ├── VastAmbiguousCreateError   a create may or may not have reached Vast, and reading
     │                              back could not tell (fault unknown: rerun to reconcile)
+    ├── VastWaitTimeoutError       workers did not become ready in time (readiness wait)
     └── VastAPIError               Vast answered with a failure
         ├── VastClientError        4xx or success=false: the request was wrong
         │   ├── VastAuthError      401/403: the key is missing, wrong or lacks rights
@@ -16,15 +17,33 @@
         │   └── VastRateLimitError 429 after the retry budget ran out
         └── VastServerError        5xx: Vast's side
 
-Messages carry the method, the path, the status and Vast's own message, and a hint where
-the user can fix something. They never carry the API key.
+Messages carry the method, the URL, the status and Vast's own message, and a hint where
+the user can fix something. They never carry the API key (it only ever travels in the
+Authorization header, never in a URL).
 """
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+E = TypeVar("E", bound="VastError")
+
 
 class VastError(Exception):
-    """Base class of every error raised by pulumi_vast_serverless."""
+    """Base class of every error raised by pulumi_vast_serverless.
+
+    ``hint`` (what the user can do about it) is shown after the message, in brackets.
+    """
+
+    hint: str = ""
+
+    def __str__(self) -> str:
+        text = self.describe()
+        return f"{text} ({self.hint})" if self.hint else text
+
+    def describe(self) -> str:
+        """The message without the hint."""
+        return super().__str__()
 
 
 class VastConfigError(VastError):
@@ -39,26 +58,35 @@ class VastLookupError(VastError):
     """A lookup of an object this stack does not own found none, or several."""
 
 
+class VastWaitTimeoutError(VastError):
+    """Workers did not reach the awaited state before the timeout."""
+
+
 class VastTransportError(VastError):
     """The request failed on the network before Vast gave an answer."""
 
     def __init__(
         self,
         method: str,
-        path: str,
+        url: str,
         reason: str,
         *,
         maybe_sent: bool = True,
         timed_out: bool = False,
+        hint: str = "",
     ) -> None:
+        super().__init__(method, url, reason)
         self.method = method
-        self.path = path
+        self.url = url
         self.reason = reason
         #: False only when the request surely never left (connect failure).
         self.maybe_sent = maybe_sent
         #: True when Vast may still be working on the request (read timeout).
         self.timed_out = timed_out
-        super().__init__(f"{method} {path} failed: {reason}")
+        self.hint = hint
+
+    def describe(self) -> str:
+        return f"{self.method} {self.url} failed: {self.reason}"
 
 
 class VastAmbiguousCreateError(VastError):
@@ -67,20 +95,21 @@ class VastAmbiguousCreateError(VastError):
     def __init__(
         self,
         method: str,
-        path: str,
+        url: str,
         reason: str,
         sent: dict[str, object],
-        hint: str = "run again to reconcile, and check the Vast console for a duplicate "
-        "if this repeats",
+        hint: str = "run again: the next run finds the object if it was created, and never "
+        "creates a second one",
     ) -> None:
+        super().__init__(method, url, reason)
         self.method = method
-        self.path = path
+        self.url = url
         self.reason = reason
         self.sent = sent
-        super().__init__(
-            f"{method} {path} may or may not have created an object ({reason}). Listing "
-            f"did not settle it; {hint}."
-        )
+        self.hint = hint
+
+    def describe(self) -> str:
+        return f"{self.method} {self.url} may or may not have created an object ({self.reason})"
 
 
 class VastAPIError(VastError):
@@ -89,26 +118,28 @@ class VastAPIError(VastError):
     def __init__(
         self,
         method: str,
-        path: str,
+        url: str,
         status: int,
         vast_message: str,
         hint: str = "",
         error_code: str = "",
     ) -> None:
+        super().__init__(method, url, status, vast_message)
         self.method = method
-        self.path = path
+        self.url = url
         self.status = status
         self.vast_message = vast_message
         self.hint = hint
         self.error_code = error_code
-        text = f"{method} {path} -> HTTP {status}: {vast_message or '(no message)'}"
-        if hint:
-            text += f" ({hint})"
-        super().__init__(text)
+
+    def describe(self) -> str:
+        return (
+            f"{self.method} {self.url} -> HTTP {self.status}: {self.vast_message or '(no message)'}"
+        )
 
     def __repr__(self) -> str:
         return (
-            f"{type(self).__name__}(method={self.method!r}, path={self.path!r}, "
+            f"{type(self).__name__}(method={self.method!r}, url={self.url!r}, "
             f"status={self.status}, vast_message={self.vast_message!r})"
         )
 
@@ -135,3 +166,12 @@ class VastRateLimitError(VastClientError):
 
 class VastServerError(VastAPIError):
     """Vast failed on its side (5xx)."""
+
+
+def with_hint(error: E, hint: str) -> E:
+    """Return a copy of ``error`` that shows ``hint`` instead of its own."""
+    fresh = type(error).__new__(type(error))
+    fresh.__dict__.update(error.__dict__)
+    fresh.args = error.args
+    fresh.hint = hint
+    return fresh

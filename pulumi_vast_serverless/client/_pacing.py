@@ -6,11 +6,12 @@ process for the same host and route.
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
+
+from ._routes import window
 
 # Vast counts arrivals and we count departures; the margin absorbs the difference in
 # latency between two requests of the same window.
@@ -18,19 +19,22 @@ WINDOW_MARGIN = 0.06
 
 
 class RoutePacer:
-    """Grants send times so that no ``window`` seconds hold more than ``rate`` requests."""
+    """Grants send times so that no window holds more requests than the threshold allows.
+
+    The window is the one ``_routes.window`` defines for the rate, the same the simulator
+    enforces.
+    """
 
     def __init__(
         self,
         rate: float,
-        window: float = 1.0,
         *,
         margin: float = WINDOW_MARGIN,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.capacity = max(1, math.floor(rate * window))
-        self.span = window + margin
+        self.capacity, seconds = window(rate)
+        self.span = seconds + margin
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from . import _offer_query
+
 Row = dict[str, Any]
 
 # Rows carry the account's API key; it is a secret and nothing downstream needs it.
@@ -64,3 +66,20 @@ def same_value(a: Any, b: Any) -> bool:
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return float(a) == float(b)
     return bool(a == b)
+
+
+def matches_sent(row: Row, sent: Row) -> bool:
+    """Whether ``row`` holds every field of a create body ``sent``, as Vast stores it.
+
+    Vast stores ``search_params`` parsed, as ``search_query``; fields Vast does not show in
+    its rows (``max_workers`` of a workergroup, say) cannot be compared and are skipped.
+    """
+    for name, value in sent.items():
+        if value is None:
+            continue
+        if name == "search_params" and "search_query" in row:
+            if not _offer_query.same_query(row["search_query"], value):
+                return False
+        elif name in row and not same_value(row[name], value):
+            return False
+    return True

@@ -1,4 +1,4 @@
-"""What both providers share: configure, check, diff and the shape of outputs."""
+"""What the providers share: configure, check, diff, read, update, delete, and outputs."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from pulumi.dynamic import (
 )
 
 from ..client._client import VastClient
-from ..client._errors import VastLookupError, VastNotFoundError
+from ..client._errors import VastLookupError, VastNotFoundError, with_hint
 from ..client._rows import Row
 from ._properties import PROVIDER_ONLY, Failure, Prop, _Inputs, to_vast, validate
-from ._settings import ProviderSettings, resolve_settings, shared_client
+from ._settings import ProviderSettings, resolve_settings, setting_problems, shared_client
 from ._values import PROVIDER_KEY, plain, same, secret, split_inputs
 
 DECLARED = "declared_inputs"
@@ -45,21 +45,28 @@ class VastProvider(ResourceProvider):
         self._settings = resolve_settings(req.config.get)
 
     @property
+    def settings(self) -> ProviderSettings:
+        """The key and URL this provider uses."""
+        return self._settings or resolve_settings()
+
+    @property
     def client(self) -> VastClient:
         """The process-wide client for this provider's settings."""
-        return shared_client(self._settings or resolve_settings())
+        return shared_client(self.settings)
 
     # Check and diff: no API calls, unknowns pass through.
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate and normalise the inputs; every failure names a property and its fix."""
         split = split_inputs(news)
+        hidden = split.secret | self.secret_outputs
         normalised, failures = validate(self.model, split.known)
         failures += self.cross_check(split.present, normalised or split.known)
+        failures = [_masked(f, hidden) for f in failures]
+        failures += [Failure("", problem) for problem in setting_problems(self.settings)]
         if failures:
             inputs = {k: v for k, v in news.items() if k != PROVIDER_KEY}
         else:
-            hidden = split.secret | self.secret_outputs
             inputs = {k: secret(v) if k in hidden else v for k, v in normalised.items()}
             inputs.update(split.unknown)
         return CheckResult(inputs, [CheckFailure(f.prop, f.reason) for f in failures])
@@ -68,34 +75,48 @@ class VastProvider(ResourceProvider):
         """Rules between properties; ``present`` includes values unknown in preview."""
         return []
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Compare what the program sets with what Vast last reported."""
         split = split_inputs(news)
         normalised, _ = validate(self.model, split.known)
-        changed: list[str] = []
-        replaces: list[str] = []
-        for prop in self.props:
-            if prop.name in PROVIDER_ONLY:
-                continue
-            if prop.name in split.unknown:
-                is_change = True
-            elif prop.name in normalised:
-                is_change = not same(normalised[prop.name], olds.get(prop.name))
-            else:
-                continue
-            if is_change:
-                changed.append(prop.name)
-                if prop.change == "replace":
-                    replaces.append(prop.name)
+        changed = [name for name in self.changed_props(olds, normalised, split.unknown)]
+        replaces = [p.name for p in self.props if p.name in changed and p.change == "replace"]
+        if replaces:
+            self.replacing(int(id_))
         declared_before = set(plain(olds.get(DECLARED)) or [])
         moved = declared_before != self.declared(split.present)
+        flags_moved = any(
+            bool(plain(olds.get(name))) != bool(normalised.get(name))
+            for name in PROVIDER_ONLY & self.names() - self.compared_flags()
+        )
         return DiffResult(
-            changes=bool(changed) or moved,
+            changes=bool(changed) or moved or flags_moved,
             replaces=replaces,
             delete_before_replace=False,
         )
 
-    # Read, update and delete are the same for both kinds.
+    def changed_props(
+        self, olds: dict[str, Any], news: dict[str, Any], unknown: dict[str, Any]
+    ) -> list[str]:
+        """The declared properties whose new value differs from what Vast last reported."""
+        changed = []
+        for prop in self.props:
+            if prop.name in PROVIDER_ONLY:
+                continue
+            if prop.name in unknown or (
+                prop.name in news and not same(news[prop.name], olds.get(prop.name))
+            ):
+                changed.append(prop.name)
+        return changed
+
+    def compared_flags(self) -> frozenset[str]:
+        """Provider-only inputs whose change the diff already weighs (as part of a field)."""
+        return frozenset()
+
+    def replacing(self, object_id: int) -> None:
+        """Hook: the engine is about to replace ``object_id`` (create the new one first)."""
+
+    # Read, update and delete are the same for every kind.
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Report the object as Vast has it now.
@@ -113,25 +134,25 @@ class VastProvider(ResourceProvider):
                     "the API key belongs to the account that owns it"
                 )
             return ReadResult("", {})
-        outs = self.outputs(row, self.previous_inputs(props))
-        return ReadResult(id_, outs, self.inputs_from(outs, props))
+        previous = self.previous_inputs(props)
+        outs = self.outputs(row, previous, props)
+        return ReadResult(id_, outs, self.inputs_from(outs, previous))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Send one PUT with the fields that differ from what Vast last reported."""
         inputs = self.parse(news)
-        changes = self.changed_fields(to_vast(inputs), olds)
+        changes = self.update_fields(inputs, olds)
         if changes:
             try:
-                self.update_remote(int(id_), changes)
+                self.update_remote(int(id_), changes, inputs, olds)
             except VastNotFoundError as exc:
-                raise VastNotFoundError(
-                    exc.method,
-                    exc.path,
-                    exc.status,
-                    exc.vast_message,
-                    hint=f"the {self.kind} was deleted outside Pulumi; run `pulumi refresh`",
-                ) from None
-        return UpdateResult(self.outputs(self.current_row(int(id_)), inputs))
+                hint = f"the {self.kind} was deleted outside Pulumi; run `pulumi refresh`"
+                raise with_hint(exc, hint) from None
+        return UpdateResult(self.outputs(self.current_row(int(id_)), inputs, olds))
+
+    def update_fields(self, inputs: dict[str, Any], olds: dict[str, Any]) -> dict[str, Any]:
+        """The fields of one PUT: those that differ from what Vast last reported."""
+        return self.changed_fields(to_vast(inputs), olds)
 
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
         """Delete the object; one that is already gone counts as deleted."""
@@ -140,11 +161,13 @@ class VastProvider(ResourceProvider):
 
     # The API calls of each kind.
 
-    def list_rows(self, *, fresh: bool = False) -> list[Row]:
-        """List every object of this kind."""
+    def list_rows(self, *, fresh: bool = False, snapshot: bool = False) -> list[Row]:
+        """List every object of this kind (freshness as ``VastClient.list_endpoints``)."""
         raise NotImplementedError
 
-    def update_remote(self, object_id: int, fields: dict[str, Any]) -> None:
+    def update_remote(
+        self, object_id: int, fields: dict[str, Any], inputs: dict[str, Any], olds: dict[str, Any]
+    ) -> None:
         """PUT ``fields`` to the object."""
         raise NotImplementedError
 
@@ -155,17 +178,18 @@ class VastProvider(ResourceProvider):
     # Helpers.
 
     def current_row(self, object_id: int) -> Row:
-        """The object's row right after a write (the write emptied the list cache)."""
-        row = self.find(self.list_rows(), object_id)
+        """The object's row as Vast has it after this call's write."""
+        row = self.find(self.list_rows(fresh=True), object_id)
         if row is None:
-            raise VastNotFoundError(
-                "GET",
-                "list",
-                200,
-                f"{self.kind} {object_id} is not in Vast's list",
-                hint="it was deleted while Pulumi worked on it; run `pulumi refresh`",
+            raise VastLookupError(
+                f"{self.kind} {object_id} is not in Vast's list any more: it was deleted "
+                "while Pulumi worked on it; run `pulumi refresh`"
             )
         return row
+
+    def names(self) -> set[str]:
+        """Every input name of this kind."""
+        return {p.name for p in self.props}
 
     def previous_inputs(self, props: dict[str, Any]) -> dict[str, Any]:
         """The declared inputs recorded in state (``props`` are the last outputs)."""
@@ -174,35 +198,47 @@ class VastProvider(ResourceProvider):
         return {**inputs, **self.provider_settings(props)}
 
     def provider_settings(self, props: dict[str, Any]) -> dict[str, Any]:
-        """The provider-only inputs (``adopt_existing``) switched on in ``props``."""
-        names = PROVIDER_ONLY & {p.name for p in self.props}
-        return {name: True for name in names if plain(props.get(name))}
+        """The provider-only inputs as ``props`` (inputs or outputs) record them."""
+        return {
+            name: plain(props[name])
+            for name in PROVIDER_ONLY & self.names()
+            if plain(props.get(name)) is not None
+        }
 
     def declared(self, present: set[str]) -> set[str]:
         """The inputs the program sets that Vast stores (drift is checked on these)."""
-        names = {p.name for p in self.props} - PROVIDER_ONLY
-        return present & names
+        return present & (self.names() - PROVIDER_ONLY)
 
     def parse(self, props: dict[str, Any]) -> dict[str, Any]:
         """Return validated inputs from engine props (numbers arrive as floats)."""
         split = split_inputs(props)
-        names = {p.name for p in self.props}
-        known = {k: v for k, v in split.known.items() if k in names}
+        known = {k: v for k, v in split.known.items() if k in self.names()}
         normalised, failures = validate(self.model, known)
         if failures:  # check already ran, so this is a bug or a tampered state
             raise ValueError("; ".join(f.reason for f in failures))
         return normalised
 
-    def outputs(self, row: Row, inputs: dict[str, Any]) -> dict[str, Any]:
-        """Every field as Vast reports it, plus what the provider itself tracks."""
-        outs: dict[str, Any] = {
-            p.name: row.get(p.name) for p in self.props if p.name not in PROVIDER_ONLY
-        }
+    def outputs(
+        self, row: Row, inputs: dict[str, Any], previous: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Every field as Vast reports it, plus what the provider itself tracks.
+
+        Fields Vast never shows (not ``readable``) keep the value last sent, else the value
+        recorded before.
+        """
+        outs: dict[str, Any] = {}
+        for prop in self.props:
+            if prop.name in PROVIDER_ONLY:
+                continue
+            if not prop.readable:
+                outs[prop.name] = inputs.get(prop.name, plain((previous or {}).get(prop.name)))
+            else:
+                outs[prop.name] = row.get(prop.name)
         outs.update(self.extra_outputs(row, inputs))
         outs["created_at"] = row.get("created_at")
         outs[DECLARED] = sorted(self.declared(set(inputs)))
-        for name in PROVIDER_ONLY & {p.name for p in self.props}:
-            outs[name] = name in self.provider_settings(inputs)
+        for name in PROVIDER_ONLY & self.names():
+            outs[name] = self.provider_settings(inputs).get(name)
         for name in self.secret_outputs:
             if outs.get(name) is not None:
                 outs[name] = secret(outs[name])
@@ -229,3 +265,10 @@ class VastProvider(ResourceProvider):
     def changed_fields(fields: dict[str, Any], olds: dict[str, Any]) -> dict[str, Any]:
         """The fields whose values differ from what Vast last reported."""
         return {name: value for name, value in fields.items() if not same(value, olds.get(name))}
+
+
+def _masked(failure: Failure, hidden: set[str] | frozenset[str]) -> Failure:
+    """A failure of a secret input must not print the value."""
+    if failure.prop in hidden and "; got " in failure.reason:
+        return Failure(failure.prop, failure.reason.split("; got ")[0] + "; got (secret)")
+    return failure

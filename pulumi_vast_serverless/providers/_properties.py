@@ -3,7 +3,9 @@
 This table drives ``check`` and ``diff`` and is what the README's property reference
 documents. "update" means Vast's PUT changes the value in place; "replace" means the
 object is created again (the new one first, then the old one deleted); "none" marks a
-setting of the provider itself, never sent to Vast.
+setting of the provider itself, never sent to Vast. A property that is not ``readable``
+is one Vast accepts but never shows in its rows: its value is the one last sent, it is
+not refreshed, and it cannot drift.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from ..client import _offer_query
+
 Change = Literal["update", "replace", "none"]
 
-# Vast's workergroup guide and OpenAPI file both take gpu_ram in GB (the API overview says
-# MB, contradicted by both). Users give GB; this is the one place a conversion would go.
+# Vast's workergroup guide and OpenAPI files take gpu_ram in GB (the API overview says MB,
+# contradicted by both). Users give GB; this is the one place a conversion would go.
 GPU_RAM_GB_TO_VAST = 1
 
 
@@ -31,6 +35,7 @@ class Prop:
     change: Change
     doc: str
     default: str = "Vast's default"
+    readable: bool = True
 
 
 ENDPOINT_PROPS: tuple[Prop, ...] = (
@@ -38,7 +43,7 @@ ENDPOINT_PROPS: tuple[Prop, ...] = (
         "endpoint_name",
         "str",
         "update",
-        "Name of the endpoint; letters, digits, _ and -.",
+        "Name of the endpoint; letters, digits, _ and -. Unique in the account.",
         "required",
     ),
     Prop("min_load", "float", "update", "Minimum load (perf units/s, e.g. tokens/s) to serve."),
@@ -48,14 +53,39 @@ ENDPOINT_PROPS: tuple[Prop, ...] = (
     Prop("cold_workers", "int", "update", "Workers kept cold when there is no load."),
     Prop("max_workers", "int", "update", "Maximum number of workers."),
     Prop("max_queue_time", "float", "update", "Maximum queue time in seconds."),
-    Prop("target_queue_time", "float", "update", "Target queue time in seconds."),
+    Prop(
+        "target_queue_time",
+        "float",
+        "update",
+        "Target queue time in seconds; at most max_queue_time.",
+    ),
     Prop(
         "inactivity_timeout",
         "int",
         "update",
         "Seconds without requests before scaling to zero; 0 disables, negative never.",
     ),
-    Prop("endpoint_state", "str", "update", "active, suspended or stopped.", "active"),
+    Prop(
+        "endpoint_state",
+        "str",
+        "update",
+        "active, suspended or stopped (also the state it is created in).",
+        "active",
+    ),
+    Prop(
+        "overrecruit_ratio",
+        "float",
+        "update",
+        "Ratio by which to over-recruit workers to absorb traffic spikes.",
+        readable=False,
+    ),
+    Prop(
+        "autoscaler_instance",
+        "str",
+        "update",
+        "Autoscaler deployment to attach to (Vast's own client sends prod).",
+        readable=False,
+    ),
     Prop(
         "adopt_existing",
         "bool",
@@ -70,14 +100,14 @@ WORKERGROUP_PROPS: tuple[Prop, ...] = (
         "endpoint_id",
         "int",
         "replace",
-        "Id of the endpoint to serve (or endpoint_name).",
+        "Id of the endpoint to serve, e.g. my_endpoint.id (or endpoint_name).",
         "one of the two",
     ),
     Prop(
         "endpoint_name",
         "str",
         "replace",
-        "Name of the endpoint to serve (or endpoint_id).",
+        "Name of an existing endpoint to serve (or endpoint_id).",
         "one of the two",
     ),
     Prop("template_hash", "str", "update", "Hash of the template workers run.", "one of the three"),
@@ -86,21 +116,49 @@ WORKERGROUP_PROPS: tuple[Prop, ...] = (
         "search_params",
         "str",
         "update",
-        "Offer search query, e.g. gpu_name=RTX_4090.",
+        "Offer search query in Vast's language, e.g. gpu_name=RTX_4090 num_gpus=1.",
         "one of the three",
+    ),
+    Prop(
+        "default_offer_filters",
+        "bool",
+        "update",
+        "Add verified=True rentable=True rented=False to the search (keys you set win), "
+        "as Vast's own client does.",
+        "true",
     ),
     Prop("launch_args", "str", "update", "Extra launch arguments (stored as a secret).", "empty"),
     Prop("gpu_ram", "float", "update", "GPU memory the model needs, in GB."),
-    Prop("test_workers", "int", "update", "Workers used to measure performance."),
+    Prop(
+        "test_workers",
+        "int",
+        "update",
+        "Workers used to measure performance.",
+        readable=False,
+    ),
     Prop("cold_workers", "int", "replace", "Workers kept cold (not in Vast's PUT)."),
-    Prop("max_workers", "int", "replace", "Maximum workers (not in Vast's PUT)."),
+    Prop(
+        "max_workers",
+        "int",
+        "replace",
+        "Maximum workers (not in Vast's PUT).",
+        readable=False,
+    ),
     Prop("min_load", "float", "update", "Minimum load for this group."),
     Prop("target_util", "float", "update", "Target utilisation, a fraction in (0, 1]."),
     Prop("cold_mult", "float", "update", "Cold capacity as a multiple of hot capacity."),
+    Prop(
+        "adopt_existing",
+        "bool",
+        "none",
+        "Take over an existing group on the same endpoint that runs and recruits the same "
+        "(left behind by an interrupted up) instead of failing.",
+        "false",
+    ),
 )
 
-# Inputs that steer the provider and are never sent to Vast.
-PROVIDER_ONLY = frozenset(p.name for p in ENDPOINT_PROPS + WORKERGROUP_PROPS if p.change == "none")
+# Inputs that steer the provider and are never sent to Vast as they are.
+PROVIDER_ONLY = frozenset({"adopt_existing", "default_offer_filters"})
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 ENDPOINT_STATES = ("active", "suspended", "stopped")
 
@@ -143,6 +201,12 @@ def _text(value: Any) -> str:
     return value
 
 
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
 class _Inputs(BaseModel):
     """Validators shared by both resources, keyed by field name."""
 
@@ -150,7 +214,7 @@ class _Inputs(BaseModel):
 
     @field_validator(
         "min_load", "min_cold_load", "cold_mult", "max_queue_time", "target_queue_time",
-        "gpu_ram", mode="before", check_fields=False,
+        "gpu_ram", "overrecruit_ratio", mode="before", check_fields=False,
     )  # fmt: skip
     @classmethod
     def _non_negative(cls, value: Any) -> float:
@@ -169,6 +233,11 @@ class _Inputs(BaseModel):
     def _count(cls, value: Any) -> int:
         return _whole(value)
 
+    @field_validator("adopt_existing", "default_offer_filters", mode="before", check_fields=False)
+    @classmethod
+    def _flag(cls, value: Any) -> bool:
+        return _flag(value)
+
 
 class EndpointInputs(_Inputs):
     """Validated endpoint inputs; None means "not set, leave it to Vast"."""
@@ -184,6 +253,8 @@ class EndpointInputs(_Inputs):
     target_queue_time: float | None = None
     inactivity_timeout: int | None = None
     endpoint_state: str | None = None
+    overrecruit_ratio: float | None = None
+    autoscaler_instance: str | None = None
     adopt_existing: bool | None = None
 
     @field_validator("endpoint_name", mode="before")
@@ -206,12 +277,12 @@ class EndpointInputs(_Inputs):
             raise ValueError(f"must be one of {', '.join(ENDPOINT_STATES)}")
         return str(value)
 
-    @field_validator("adopt_existing", mode="before")
+    @field_validator("autoscaler_instance", mode="before")
     @classmethod
-    def _flag(cls, value: Any) -> bool:
-        if not isinstance(value, bool):
-            raise ValueError("must be true or false")
-        return value
+    def _instance(cls, value: Any) -> str:
+        if not _text(value).strip():
+            raise ValueError("must not be empty; leave it unset instead")
+        return str(value)
 
 
 class WorkergroupInputs(_Inputs):
@@ -222,6 +293,7 @@ class WorkergroupInputs(_Inputs):
     template_hash: str | None = None
     template_id: int | None = None
     search_params: str | None = None
+    default_offer_filters: bool | None = None
     launch_args: str | None = None
     gpu_ram: float | None = None
     test_workers: int | None = None
@@ -230,6 +302,7 @@ class WorkergroupInputs(_Inputs):
     min_load: float | None = None
     target_util: float | None = None
     cold_mult: float | None = None
+    adopt_existing: bool | None = None
 
     @field_validator("endpoint_id", mode="before")
     @classmethod
@@ -244,12 +317,33 @@ class WorkergroupInputs(_Inputs):
     def _string(cls, value: Any) -> str:
         return _text(value)
 
-    @field_validator("template_hash", "search_params", mode="before")
+    @field_validator("template_hash", mode="before")
     @classmethod
     def _filled(cls, value: Any) -> str:
         if not _text(value).strip():
             raise ValueError("must not be empty; leave it unset instead")
         return str(value)
+
+    @field_validator("search_params", mode="before")
+    @classmethod
+    def _query(cls, value: Any) -> str:
+        if not _text(value).strip():
+            raise ValueError("must not be empty; leave it unset instead")
+        try:
+            query = _offer_query.parse(value)
+        except _offer_query.OfferQueryError as exc:
+            raise ValueError(f"is not a Vast offer query: {exc}") from None
+        if not query:
+            raise ValueError("selects every offer (it sets no field); name at least one")
+        return str(value)
+
+
+def effective_search(inputs: dict[str, Any]) -> str | None:
+    """The ``search_params`` to send: the declared query plus the default filters, if on."""
+    text = inputs.get("search_params")
+    if inputs.get("default_offer_filters", True):
+        return _offer_query.with_defaults(text)
+    return text
 
 
 def to_vast(inputs: dict[str, Any]) -> dict[str, Any]:

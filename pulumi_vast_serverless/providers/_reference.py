@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-from ._properties import ENDPOINT_PROPS, WORKERGROUP_PROPS, Prop
+from ._properties import ENDPOINT_PROPS, PROVIDER_ONLY, WORKERGROUP_PROPS, Prop
 
 _TYPES = {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}
 _CHANGES = {"update": "update in place", "replace": "**replace**", "none": "no API call"}
 
 
 def property_table(props: tuple[Prop, ...]) -> str:
-    """Return a Markdown table: input, type, default, change applied, description."""
+    """Return a Markdown table: input, type, default, change applied, read back, description.
+
+    "read back" says whether Vast shows the value in its rows: if not, refresh keeps the
+    value last sent and it never shows as drift.
+    """
     lines = [
-        "| input | type | default | on change | description |",
-        "| --- | --- | --- | --- | --- |",
+        "| input | type | default | on change | read back | description |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for prop in props:
         change = _CHANGES[prop.change]
+        read_back = "-" if prop.name in PROVIDER_ONLY else ("yes" if prop.readable else "**no**")
         lines.append(
-            f"| `{prop.name}` | {_TYPES[prop.kind]} | {prop.default} | {change} | {prop.doc} |"
+            f"| `{prop.name}` | {_TYPES[prop.kind]} | {prop.default} | {change} | {read_back} "
+            f"| {prop.doc} |"
         )
     return "\n".join(lines)
 

@@ -6,12 +6,11 @@ from typing import Any
 
 from pulumi.dynamic import CreateResult
 
-from ..client._errors import VastAmbiguousCreateError, VastConflictError
+from ..client import _routes
+from ..client._errors import VastAmbiguousCreateError, VastConflictError, with_hint
 from ..client._rows import Row
 from ._base import VastProvider
 from ._properties import ENDPOINT_PROPS, EndpointInputs, Failure, to_vast
-
-_START_STATE = "active"
 
 
 class EndpointProvider(VastProvider):
@@ -22,29 +21,38 @@ class EndpointProvider(VastProvider):
     model = EndpointInputs
 
     def cross_check(self, present: set[str], known: dict[str, Any]) -> list[Failure]:
-        """An endpoint needs a name: it is how people (and adoption) find it."""
+        """An endpoint needs a name (Vast keys adoption on it); queue times must agree."""
+        failures = []
         if "endpoint_name" not in present:
-            return [
+            failures.append(
                 Failure(
                     "endpoint_name",
                     "endpoint_name is required; set a name such as "
                     "'qwen3-8b' (letters, digits, '_' or '-')",
                 )
-            ]
-        return []
+            )
+        target, limit = known.get("target_queue_time"), known.get("max_queue_time")
+        if isinstance(target, (int, float)) and isinstance(limit, (int, float)) and target > limit:
+            failures.append(
+                Failure(
+                    "target_queue_time",
+                    f"target_queue_time must be at most max_queue_time; got {target} > {limit}",
+                )
+            )
+        return failures
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Create the endpoint, or adopt one of the same name when asked to."""
         inputs = self.parse(props)
         name = inputs["endpoint_name"]
-        rows = self.list_rows(fresh=True)
+        rows = self.list_rows(snapshot=True)
         same_name = [row for row in rows if row.get("endpoint_name") == name]
         if same_name and not inputs.get("adopt_existing"):
             ids = ", ".join(str(row["id"]) for row in same_name)
             raise VastConflictError(
-                f"an endpoint named {name!r} already exists on Vast (id {ids}). Set "
-                "adopt_existing=True on this Endpoint to manage it from this stack, or choose "
-                "another endpoint_name."
+                f"an endpoint named {name!r} already exists on Vast (id {ids}) and this stack "
+                "does not manage it. Set adopt_existing=True on this Endpoint to manage it "
+                "from this stack, or choose another endpoint_name."
             )
         if len(same_name) > 1:
             raise VastConflictError(
@@ -54,37 +62,39 @@ class EndpointProvider(VastProvider):
         fields = to_vast(inputs)
         if same_name:
             endpoint_id = int(same_name[0]["id"])
-            changes = self.changed_fields(fields, same_name[0])
-            if changes:
-                self.update_remote(endpoint_id, changes)
+            self.client.claim(_routes.ENDPOINTS, endpoint_id)
+            # The snapshot may be a moment old: send every declared field, not a diff.
+            if fields:
+                self.client.update_endpoint(endpoint_id, **fields)
         else:
-            state = fields.pop("endpoint_state", None)
             try:
                 endpoint_id = self.client.create_endpoint(
                     known_ids=[row["id"] for row in rows], **fields
                 )
             except VastAmbiguousCreateError as exc:
-                raise VastAmbiguousCreateError(
-                    exc.method,
-                    exc.path,
-                    exc.reason,
-                    exc.sent,
-                    hint=f"if an endpoint named {name!r} shows up in Vast, run again with "
-                    "adopt_existing=True to take it over (or delete it)",
-                ) from None
-            # New endpoints start active; Vast changes the state only on update.
-            if state is not None and state != _START_STATE:
-                self.update_remote(endpoint_id, {"endpoint_state": state})
-        return CreateResult(str(endpoint_id), self.outputs(self.current_row(endpoint_id), inputs))
+                hint = (
+                    f"run again: if the endpoint {name!r} was created, the run finds it (Vast "
+                    "refuses a second endpoint of that name), else it creates it"
+                )
+                raise with_hint(exc, hint) from None
+        row = self.current_row(endpoint_id)
+        state = inputs.get("endpoint_state")
+        if state is not None and row.get("endpoint_state") != state:
+            # Vast's older documents say an endpoint always starts active.
+            self.client.update_endpoint(endpoint_id, endpoint_state=state)
+            row = self.current_row(endpoint_id)
+        return CreateResult(str(endpoint_id), self.outputs(row, inputs))
 
-    def list_rows(self, *, fresh: bool = False) -> list[Row]:
+    def list_rows(self, *, fresh: bool = False, snapshot: bool = False) -> list[Row]:
         """List the account's endpoints."""
-        return self.client.list_endpoints(fresh=fresh)
+        return self.client.list_endpoints(fresh=fresh, snapshot=snapshot)
 
-    def update_remote(self, object_id: int, fields: dict[str, Any]) -> None:
+    def update_remote(
+        self, object_id: int, fields: dict[str, Any], inputs: dict[str, Any], olds: dict[str, Any]
+    ) -> None:
         """PUT the endpoint."""
         self.client.update_endpoint(object_id, **fields)
 
     def delete_remote(self, object_id: int) -> None:
-        """DELETE the endpoint."""
+        """DELETE the endpoint (Vast deletes its workergroups with it)."""
         self.client.delete_endpoint(object_id)

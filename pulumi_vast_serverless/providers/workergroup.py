@@ -2,16 +2,42 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
-from pulumi.dynamic import CreateResult
+from pulumi.dynamic import CheckResult, CreateResult
 
-from ..client._rows import Row
+from ..client import _offer_query, _routes
+from ..client._errors import (
+    VastConflictError,
+    VastLookupError,
+    VastValidationError,
+    with_hint,
+)
+from ..client._rows import Row, same_value
 from ._base import VastProvider
-from ._properties import WORKERGROUP_PROPS, Failure, WorkergroupInputs, from_vast, to_vast
+from ._properties import (
+    WORKERGROUP_PROPS,
+    Failure,
+    WorkergroupInputs,
+    from_vast,
+    to_vast,
+)
+from ._values import plain
 
 _ENDPOINT_REFS = ("endpoint_id", "endpoint_name")
 _RECIPES = ("template_hash", "template_id", "search_params")
+# Fields Vast's workergroup PUT does not take: a change replaces the group.
+_NOT_UPDATABLE = frozenset({"endpoint_id", "endpoint_name", "cold_workers", "max_workers"})
+# What Vast stores when a create sends no search (its documented default).
+_VAST_DEFAULT_SEARCH = "verified=true rentable=true rented=false"
+# Fields that, when the program sets them, must also match for a group to be "the same".
+_TUNING = ("gpu_ram", "cold_workers", "min_load", "target_util", "cold_mult")
+
+# Groups the engine is replacing in this run (diff said so): their successor's create must
+# not take them for a twin, since the engine deletes them right after.
+_replacing: set[int] = set()
+_replacing_lock = threading.Lock()
 
 
 class WorkergroupProvider(VastProvider):
@@ -22,6 +48,19 @@ class WorkergroupProvider(VastProvider):
     model = WorkergroupInputs
     # launch_args often carries tokens (--env HF_TOKEN=...): keep it encrypted in state.
     secret_outputs = frozenset({"launch_args"})
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """As for every kind, and the search as it will be sent (default filters added)."""
+        result = super().check(olds, news)
+        inputs = result.inputs or {}
+        search = inputs.get("search_params")
+        if (
+            not result.failures
+            and isinstance(search, str)
+            and inputs.get("default_offer_filters", True)
+        ):
+            inputs["search_params"] = _offer_query.with_defaults(search)
+        return result
 
     def cross_check(self, present: set[str], known: dict[str, Any]) -> list[Failure]:
         """Exactly one endpoint reference, and something for workers to run."""
@@ -46,30 +85,146 @@ class WorkergroupProvider(VastProvider):
             )
         return failures
 
+    def compared_flags(self) -> frozenset[str]:
+        """default_offer_filters shows through search_params (check folds it in)."""
+        return frozenset({"default_offer_filters"})
+
+    def replacing(self, object_id: int) -> None:
+        """Remember that the engine replaces this group (see ``_replacing``)."""
+        with _replacing_lock:
+            _replacing.add(object_id)
+
     def create(self, props: dict[str, Any]) -> CreateResult:
-        """Create the workergroup; an ambiguous failure is settled by listing, not resent."""
+        """Create the workergroup, refusing to duplicate one that runs and recruits the same.
+
+        A group on the same endpoint with the same template, search and launch arguments
+        (and every tuning value the program sets) that this run did not create is most
+        likely one an interrupted ``up`` left behind: creating another would recruit and
+        bill twice. It is refused, or taken over with ``adopt_existing=True``.
+        """
         inputs = self.parse(props)
-        known_ids = [row["id"] for row in self.list_rows()]
-        group_id = self.client.create_workergroup(known_ids=known_ids, **to_vast(inputs))
+        endpoint_id = self.endpoint_id_of(inputs)
+        fields = self.create_fields(inputs, endpoint_id)
+        rows = self.list_rows(snapshot=True)
+        twins = [row for row in rows if self.is_twin(row, fields)]
+        if twins and not inputs.get("adopt_existing"):
+            ids = ", ".join(str(row["id"]) for row in twins)
+            raise VastConflictError(
+                f"workergroup {ids} on endpoint {endpoint_id} already runs this template, "
+                "search and launch arguments, and this stack does not manage it (an "
+                "interrupted `pulumi up` leaves such groups behind). Set adopt_existing=True "
+                "on this Workergroup to take it over, delete it in the Vast console, or "
+                "change this group's settings if both should exist."
+            )
+        if len(twins) > 1:
+            raise VastConflictError(
+                f"{len(twins)} workergroups match this one (ids "
+                f"{', '.join(str(r['id']) for r in twins)}); adopt_existing needs exactly "
+                "one. Delete the extras in the Vast console."
+            )
+        if twins:
+            group_id = int(twins[0]["id"])
+            self.client.claim(_routes.WORKERGROUPS, group_id)
+            updatable = {k: v for k, v in fields.items() if k not in _NOT_UPDATABLE}
+            self.client.update_workergroup(group_id, **updatable)
+        else:
+            try:
+                group_id = self.client.create_workergroup(
+                    known_ids=[row["id"] for row in rows], **fields
+                )
+            except VastValidationError as exc:
+                raise self.explained(exc, endpoint_id) from None
         return CreateResult(str(group_id), self.outputs(self.current_row(group_id), inputs))
 
+    def endpoint_id_of(self, inputs: dict[str, Any]) -> int:
+        """The endpoint to attach to; a name is resolved here, never sent.
+
+        Vast's /autojobs/ create makes a new endpoint for a name it does not know: a typo
+        would leave an endpoint no stack manages.
+        """
+        if "endpoint_id" in inputs:
+            return int(inputs["endpoint_id"])
+        name = inputs["endpoint_name"]
+        matches = [
+            row for row in self.client.list_endpoints(snapshot=True) if row["endpoint_name"] == name
+        ]
+        if len(matches) != 1:
+            found = "no endpoint" if not matches else f"{len(matches)} endpoints"
+            raise VastLookupError(
+                f"{found} named {name!r} in this Vast account: pass endpoint_id=my_endpoint.id "
+                "for an Endpoint of this program, or check the name"
+            )
+        return int(matches[0]["id"])
+
+    def create_fields(self, inputs: dict[str, Any], endpoint_id: int) -> dict[str, Any]:
+        """The body of the create: declared fields, the search as sent, the endpoint's id."""
+        fields = {k: v for k, v in to_vast(inputs).items() if k != "endpoint_name"}
+        fields["endpoint_id"] = endpoint_id
+        if "search_params" not in fields and inputs.get("default_offer_filters", True):
+            fields["search_params"] = _offer_query.DEFAULT_FILTERS
+        return fields
+
+    def is_twin(self, row: Row, fields: dict[str, Any]) -> bool:
+        """Whether ``row`` runs and recruits what ``fields`` would, and is not ours."""
+        object_id = int(row["id"])
+        with _replacing_lock:
+            if object_id in _replacing:
+                return False
+        if self.client.claimed(_routes.WORKERGROUPS, object_id):
+            return False
+        if row.get("endpoint_id") != fields["endpoint_id"]:
+            return False
+        for name in ("template_hash", "template_id"):
+            if not same_value(row.get(name), fields.get(name)):
+                return False
+        search = fields.get("search_params") or _VAST_DEFAULT_SEARCH
+        if not _offer_query.same_query(row.get("search_query"), search):
+            return False
+        if (row.get("launch_args") or "") != (fields.get("launch_args") or ""):
+            return False
+        return all(same_value(row.get(n), fields[n]) for n in _TUNING if n in fields)
+
+    def explained(self, exc: VastValidationError, endpoint_id: int) -> VastValidationError:
+        """Name the value Vast refused when it is the endpoint reference."""
+        if "endpoint" not in exc.vast_message.lower():
+            return exc
+        return with_hint(
+            exc,
+            f"sent endpoint_id={endpoint_id}, which no endpoint of this account has: pass "
+            "endpoint_id=my_endpoint.id of an Endpoint in this program, or "
+            "Endpoint.get(...).id for one another stack manages",
+        )
+
+    def update_fields(self, inputs: dict[str, Any], olds: dict[str, Any]) -> dict[str, Any]:
+        """The PUT body: changed fields Vast's PUT takes (check already fixed the search)."""
+        fields = {k: v for k, v in to_vast(inputs).items() if k not in _NOT_UPDATABLE}
+        return self.changed_fields(fields, olds)
+
+    def update_remote(
+        self, object_id: int, fields: dict[str, Any], inputs: dict[str, Any], olds: dict[str, Any]
+    ) -> None:
+        """PUT the workergroup; Vast requires its endpoint_id in every PUT."""
+        self.client.update_workergroup(
+            object_id, endpoint_id=int(plain(olds["endpoint_id"])), **fields
+        )
+
     def extra_outputs(self, row: Row, inputs: dict[str, Any]) -> dict[str, Any]:
-        """Vast re-encodes search_params as search_query: keep the declared text as well."""
+        """Vast stores search_params parsed (search_query): show the declared text while
+        the two agree, and the stored query as text once they do not (drift)."""
         row = from_vast(row)
-        live = row.get("search_params")
-        return {
-            "gpu_ram": row.get("gpu_ram"),
-            "search_params": inputs.get("search_params") if live is None else live,
-            "search_query": row.get("search_query"),
-        }
+        declared = inputs.get("search_params")
+        live = row.get("search_query")
+        if declared is not None and _offer_query.same_query(live, declared):
+            search = declared
+        elif isinstance(live, dict):
+            search = _offer_query.render(live)
+        else:
+            search = row.get("search_params")
+        return {"gpu_ram": row.get("gpu_ram"), "search_params": search, "search_query": live}
 
-    def list_rows(self, *, fresh: bool = False) -> list[Row]:
+    def list_rows(self, *, fresh: bool = False, snapshot: bool = False) -> list[Row]:
         """List the account's workergroups."""
-        return self.client.list_workergroups(fresh=fresh)
-
-    def update_remote(self, object_id: int, fields: dict[str, Any]) -> None:
-        """PUT the workergroup."""
-        self.client.update_workergroup(object_id, **fields)
+        return self.client.list_workergroups(fresh=fresh, snapshot=snapshot)
 
     def delete_remote(self, object_id: int) -> None:
         """DELETE the workergroup."""

@@ -10,19 +10,21 @@ prints is the base URL.
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Literal
 
 from ..client import _routes
 from ._control import SimulatorControl
 from ._limiter import RateLimiter
-from ._server import API_ROOT, SimulatorServer, SimulatorState
+from ._server import API_ROOT, SimulatorServer
+from ._state import SimulatorState
 from ._store import Store
+from ._variants import CHOICES as VARIANTS
 
 RateLimits = Literal["documented", "off"]
 
-__all__ = ["Simulator", "SimulatorControl", "run_simulator"]
+__all__ = ["VARIANTS", "Simulator", "SimulatorControl", "run_simulator"]
 
 
 class Simulator:
@@ -36,12 +38,15 @@ class Simulator:
         api_keys: Collection[str] = (),
         rate_limits: RateLimits = "documented",
         state_path: str | None = None,
+        variants: Mapping[str, str] | None = None,
     ) -> None:
         if rate_limits not in ("documented", "off"):
             raise ValueError("rate_limits must be 'documented' or 'off'")
         limiter = RateLimiter(_routes.DOCUMENTED_LIMITS) if rate_limits == "documented" else None
         self._store = Store(state_path)
         self.state = SimulatorState(self._store, limiter, api_keys)
+        for name, value in (variants or {}).items():
+            self.state.variants.set(name, value)
         self._server = SimulatorServer((host, port), self.state)
         self._thread: threading.Thread | None = None
 
@@ -84,10 +89,16 @@ def run_simulator(
     api_keys: Collection[str] = (),
     rate_limits: RateLimits = "documented",
     state_path: str | None = None,
+    variants: Mapping[str, str] | None = None,
 ) -> Iterator[str]:
     """Run a simulator for the duration of the block and yield its base URL."""
     simulator = Simulator(
-        host=host, port=port, api_keys=api_keys, rate_limits=rate_limits, state_path=state_path
+        host=host,
+        port=port,
+        api_keys=api_keys,
+        rate_limits=rate_limits,
+        state_path=state_path,
+        variants=variants,
     )
     base_url = simulator.start()
     try:

@@ -8,7 +8,7 @@ import signal
 import sys
 from types import FrameType
 
-from . import Simulator
+from . import VARIANTS, Simulator
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -34,7 +34,20 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         help="enforce Vast's documented per-route limits (default) or none",
     )
     parser.add_argument("--state", metavar="PATH", help="keep state in this SQLite file")
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="NAME=FORM",
+        help="where Vast's documents disagree, answer in this documented form; "
+        + "; ".join(f"{name}: {'|'.join(forms)}" for name, forms in VARIANTS.items()),
+    )
+    args = parser.parse_args(argv)
+    for item in args.variant:
+        name, sep, form = item.partition("=")
+        if not sep or form not in VARIANTS.get(name, ()):
+            parser.error(f"--variant {item!r}: choose NAME=FORM from the list in --help")
+    return args
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -46,6 +59,7 @@ def main(argv: list[str] | None = None) -> None:
         api_keys=args.api_keys,
         rate_limits=args.rate_limits,
         state_path=args.state,
+        variants=dict(item.split("=", 1) for item in args.variant),
     )
 
     def _stop(signum: int, frame: FrameType | None) -> None:
@@ -55,7 +69,8 @@ def main(argv: list[str] | None = None) -> None:
     print(simulator.base_url, flush=True)
     print(
         f"vast simulator: rate limits {args.rate_limits}, state "
-        f"{args.state or 'in memory'}; Ctrl-C stops it",
+        f"{args.state or 'in memory'}, variants {simulator.state.variants.as_dict()}; "
+        "Ctrl-C stops it",
         file=sys.stderr,
         flush=True,
     )

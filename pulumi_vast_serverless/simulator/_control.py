@@ -37,6 +37,22 @@ class SimulatorControl:
         """Forget every object, logged request, fault and rate-limit count."""
         self._call("POST", "/_sim/reset")
 
+    def set_variants(self, **forms: str) -> dict[str, str]:
+        """Choose documented forms where Vast's documents disagree (see ``VARIANTS``)."""
+        return dict(self._call("POST", "/_sim/variants", forms))
+
+    def revoke_key(self, key: str, revoked: bool = True) -> None:
+        """Make Vast refuse ``key`` from now on (or accept it again)."""
+        self._call("POST", "/_sim/keys", {"key": key, "revoked": revoked})
+
+    def set_host_only(self, key: str, host_only: bool = True) -> None:
+        """Make ``key`` a host-only account's key, which Vast keeps out of serverless."""
+        self._call("POST", "/_sim/keys", {"key": key, "host_only": host_only})
+
+    def mark_deployment_managed(self, kind: str, object_id: int) -> None:
+        """Mark an endpoint or workergroup as managed by a Vast deployment."""
+        self._call("POST", "/_sim/managed", {"kind": kind, "id": object_id})
+
     def object_counts(self) -> dict[str, int]:
         """Return how many endpoints and workergroups exist across every key."""
         return dict(self._call("GET", "/_sim/objects"))

@@ -1,4 +1,4 @@
-"""Server-side rate limits: at most ``threshold`` requests per route and key per second."""
+"""Server-side rate limits per route and key, as ``client._routes.window`` defines them."""
 
 from __future__ import annotations
 
@@ -7,18 +7,16 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 
+from ..client._routes import window
+
 
 class RateLimiter:
-    """A sliding one-second window per (tenant, route); refused requests do not count."""
+    """A sliding window per (tenant, route); refused requests do not count."""
 
     def __init__(
-        self,
-        thresholds: Mapping[str, float],
-        window: float = 1.0,
-        clock: Callable[[], float] = time.monotonic,
+        self, thresholds: Mapping[str, float], clock: Callable[[], float] = time.monotonic
     ) -> None:
         self._thresholds = dict(thresholds)
-        self._window = window
         self._clock = clock
         self._lock = threading.Lock()
         self._seen: dict[tuple[str, str], deque[float]] = {}
@@ -28,14 +26,14 @@ class RateLimiter:
         threshold = self._thresholds.get(route)
         if threshold is None:
             return None
-        capacity = max(1, int(threshold * self._window))
+        capacity, span = window(threshold)
         with self._lock:
             now = self._clock()
             seen = self._seen.setdefault((tenant, route), deque())
-            while seen and seen[0] <= now - self._window:
+            while seen and seen[0] <= now - span:
                 seen.popleft()
             if len(seen) >= capacity:
-                return seen[0] + self._window - now
+                return seen[0] + span - now
             seen.append(now)
             return None
 

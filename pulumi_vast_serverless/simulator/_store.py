@@ -11,7 +11,7 @@ from typing import Any
 
 Row = dict[str, Any]
 
-_TABLES = ("endpoints", "workergroups")
+_TABLES = ("endpoints", "workergroups", "templates")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS tenants (
     key_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL UNIQUE);
@@ -19,6 +19,9 @@ CREATE TABLE IF NOT EXISTS endpoints (
     id INTEGER PRIMARY KEY AUTOINCREMENT, tenant TEXT NOT NULL,
     created_at REAL NOT NULL, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS workergroups (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, tenant TEXT NOT NULL,
+    created_at REAL NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS templates (
     id INTEGER PRIMARY KEY AUTOINCREMENT, tenant TEXT NOT NULL,
     created_at REAL NOT NULL, data TEXT NOT NULL);
 """
@@ -77,7 +80,24 @@ class Store:
 
     def get(self, table: str, tenant: str, object_id: int) -> Row | None:
         """Return one of the tenant's objects, or None."""
-        return next((r for r in self.rows(table, tenant) if r["id"] == object_id), None)
+        with self._lock:
+            found = self._db.execute(
+                f"SELECT id, created_at, data FROM {_table(table)} WHERE id = ? AND tenant = ?",
+                (object_id, tenant),
+            ).fetchone()
+        if found is None:
+            return None
+        return {"id": found[0], "created_at": found[1], **json.loads(found[2])}
+
+    def all_rows(self, table: str) -> list[Row]:
+        """Every object of ``table`` across tenants, with its ``tenant``."""
+        with self._lock:
+            found = self._db.execute(
+                f"SELECT id, tenant, created_at, data FROM {_table(table)} ORDER BY id"
+            ).fetchall()
+        return [
+            {"id": i, "tenant": t, "created_at": at, **json.loads(data)} for i, t, at, data in found
+        ]
 
     def update(self, table: str, tenant: str, object_id: int, changes: Row) -> bool:
         """Merge ``changes`` into an object; False if the tenant has no such object."""

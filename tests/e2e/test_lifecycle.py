@@ -138,7 +138,7 @@ def test_02_up_creates_the_endpoint_before_its_workergroups(life: Lifecycle) -> 
     assert outputs["min_load"] == 10
     assert all(str(i).isdigit() for i in outputs["group_ids"])
     posts = [r for r in writes(life.new_requests()) if r.startswith("POST")]
-    assert posts == ["POST /endptjobs/ 200", "POST /workergroups/ 200", "POST /workergroups/ 200"]
+    assert posts == ["POST /endptjobs/ 200", "POST /autojobs/ 200", "POST /autojobs/ 200"]
     assert len(life.client.list_endpoints(fresh=True)) == 1
     assert len(life.client.list_workergroups(fresh=True)) == 2
 
@@ -173,8 +173,8 @@ def test_05_a_replace_forcing_change_creates_the_new_group_then_deletes_the_old(
     assert after[0] == before[0]
     assert after[1] != before[1]
     assert writes(life.new_requests()) == [
-        "POST /workergroups/ 200",
-        f"DELETE /workergroups/{before[1]}/ 200",
+        "POST /autojobs/ 200",
+        f"DELETE /autojobs/{before[1]}/ 200",
     ]
 
 
@@ -197,7 +197,7 @@ def test_06_refresh_sees_out_of_band_changes_and_up_restores_them(life: Lifecycl
     result = life.stack.up()
     assert result.outputs["min_load"].value == 25
     assert sorted(writes(life.new_requests())) == [
-        "POST /workergroups/ 200",
+        "POST /autojobs/ 200",
         f"PUT /endptjobs/{endpoint_id}/ 200",
     ]
     assert len(life.client.list_workergroups(fresh=True)) == 2
@@ -254,7 +254,7 @@ def test_09_destroy_deletes_workergroups_before_the_endpoint(life: Lifecycle) ->
     deletes = writes(life.new_requests())
     assert len(deletes) == 3
     assert deletes[-1] == f"DELETE /endptjobs/{endpoint_id}/ 200"
-    assert all(d.startswith("DELETE /workergroups/") for d in deletes[:2])
+    assert all(d.startswith("DELETE /autojobs/") for d in deletes[:2])
     assert life.control.object_counts() == {"endpoints": 0, "workergroups": 0}
 
 

@@ -9,7 +9,11 @@ import pytest
 from pulumi.output import Unknown
 
 from pulumi_vast_serverless import VastClient
-from pulumi_vast_serverless.providers._properties import ENDPOINT_PROPS, WORKERGROUP_PROPS
+from pulumi_vast_serverless.providers._properties import (
+    ENDPOINT_PROPS,
+    PROVIDER_ONLY,
+    WORKERGROUP_PROPS,
+)
 from pulumi_vast_serverless.simulator import SimulatorControl, run_simulator
 from tests.support.keys import KEY_A, KEY_B, assert_no_key
 from tests.support.provider_fixtures import (
@@ -248,14 +252,24 @@ def test_integer_fields_reach_vast_as_integers(
     assert (row["cold_workers"], row["max_workers"], row["inactivity_timeout"]) == (3, 20, -1)
 
 
-def test_endpoint_state_on_create_is_applied_by_a_follow_up_update(
-    host: ProviderHost, blobs: dict[str, str], control: SimulatorControl
+@pytest.mark.parametrize(("initial_state", "puts"), [("applied", 0), ("ignored", 1)])
+def test_endpoint_state_is_sent_on_create_and_put_only_if_vast_ignored_it(
+    host: ProviderHost,
+    blobs: dict[str, str],
+    control: SimulatorControl,
+    initial_state: str,
+    puts: int,
 ) -> None:
+    """The backend files say create takes endpoint_state; older ones that it starts active."""
+    control.set_variants(initial_state=initial_state)
     endpoint_id, _, outs = create_endpoint(
         host, blobs[ENDPOINT_TYPE], endpoint_name="paused", endpoint_state="suspended"
     )
     assert outs["endpoint_state"] == "suspended"
-    assert writes(control) == ["POST /api/v0/endptjobs/", f"PUT /api/v0/endptjobs/{endpoint_id}/"]
+    assert (
+        writes(control)
+        == ["POST /api/v0/endptjobs/"] + [f"PUT /api/v0/endptjobs/{endpoint_id}/"] * puts
+    )
 
 
 def test_workergroup_lifecycle(
@@ -275,10 +289,20 @@ def test_workergroup_lifecycle(
     assert failures == []
     group_id, outs = host.create(inputs)
     assert outs["endpoint_id"] == int(endpoint_id)
-    assert outs["search_params"] == "gpu_name=RTX_4090 num_gpus=1"
-    assert outs["search_query"] == {"gpu_name": {"eq": "RTX_4090"}, "num_gpus": {"eq": 1}}
+    # Vast's own client adds these filters; so do we, and the user's terms come first.
+    assert outs["search_params"] == (
+        "gpu_name=RTX_4090 num_gpus=1 verified=True rentable=True rented=False"
+    )
+    assert outs["search_query"] == {
+        "gpu_name": {"eq": "RTX 4090"},
+        "num_gpus": {"eq": 1},
+        "verified": {"eq": True},
+        "rentable": {"eq": True},
+        "rented": {"eq": False},
+    }
     assert outs["launch_args"] == secret("--env HF_TOKEN=hf_x")  # stored encrypted
-    assert outs["test_workers"] == 3  # server default reported
+    assert outs["cold_mult"] == 3.0  # server default reported
+    assert outs.get("test_workers") is None  # Vast never shows it: unknown, not guessed
     # Vast's re-encoding of search_params as search_query is not drift.
     assert host.diff(group_id, outs, inputs).changes == 1
 
@@ -287,7 +311,7 @@ def test_workergroup_lifecycle(
     assert (diff.changes, list(diff.replaces)) == (2, [])
     new_outs = host.update(group_id, outs, changed)
     assert (new_outs["gpu_ram"], new_outs["template_hash"]) == (48.0, "def")
-    assert writes(control)[-1] == f"PUT /api/v0/workergroups/{group_id}/"
+    assert writes(control)[-1] == f"PUT /api/v0/autojobs/{group_id}/"
 
     host.delete(group_id, new_outs)
     assert host.read(group_id, new_outs)[0] == ""
@@ -317,7 +341,7 @@ NEW_VALUES: dict[str, Any] = {
 
 @pytest.mark.parametrize(
     "prop",
-    [p for p in ENDPOINT_PROPS if p.name != "adopt_existing"] + list(WORKERGROUP_PROPS),
+    [p for p in ENDPOINT_PROPS + WORKERGROUP_PROPS if p.name not in PROVIDER_ONLY],
     ids=lambda p: f"{p.name}-{p.change}",
 )
 def test_diff_reports_update_or_replace_per_the_property_table(
@@ -430,19 +454,53 @@ def test_commit_then_drop_on_create_leaves_exactly_one_object(
     assert [row["id"] for row in client.list_workergroups(fresh=True)] == [int(group_id)]
 
 
-def test_missing_key_names_both_ways_to_set_it(sim_url: str, blobs: dict[str, str]) -> None:
+def test_a_missing_key_fails_the_preview_naming_both_ways_to_set_it(
+    sim_url: str, blobs: dict[str, str], control: SimulatorControl
+) -> None:
     provider = ProviderHost(env=clean_env())
     try:
         provider.configure({"vast:apiUrl": sim_url})
-        inputs, failures = provider.check(with_provider(blobs[ENDPOINT_TYPE], endpoint_name="k"))
-        assert failures == []  # preview needs no key
-        with pytest.raises(grpc.RpcError) as caught:
-            provider.create(inputs)
+        _, failures = provider.check(with_provider(blobs[ENDPOINT_TYPE], endpoint_name="k"))
+        # Reported once per provider process, not by every resource of the program.
+        _, again = provider.check(with_provider(blobs[ENDPOINT_TYPE], endpoint_name="j"))
     finally:
         provider.close()
-    details = caught.value.details() or ""
-    assert "vast:apiKey" in details
-    assert "VAST_API_KEY" in details
+    ((prop, reason),) = failures
+    assert prop == ""
+    assert reason.startswith("no Vast API key: set the secret stack config `vast:apiKey`")
+    assert "VAST_API_KEY" in reason
+    assert again == []
+    assert control.requests() == []
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        (
+            {"vast:api_key": "k"},
+            "stack config sets vast:api_key, which this provider does not read: did you mean "
+            "vast:apiKey?",
+        ),
+        (
+            {"vast:apiKey": "k", "vast:apiUrl": "http://127.0.0.1:8787"},
+            "the Vast API URL 'http://127.0.0.1:8787' does not end in /api/v0 (check `vast:apiUrl`",
+        ),
+        (
+            {"vast:apiKey": "k", "vast:apiUrl": "console.vast.ai/api/v0"},
+            "the Vast API URL must be an http(s) URL",
+        ),
+    ],
+)
+def test_settings_that_cannot_be_right_fail_the_preview(
+    blobs: dict[str, str], config: dict[str, str], message: str
+) -> None:
+    provider = ProviderHost(env=clean_env())
+    try:
+        provider.configure(config)
+        _, failures = provider.check(with_provider(blobs[ENDPOINT_TYPE], endpoint_name="k"))
+    finally:
+        provider.close()
+    assert any(reason.startswith(message) for _, reason in failures), failures
 
 
 def test_key_from_the_environment_is_used(sim_url: str, blobs: dict[str, str]) -> None:

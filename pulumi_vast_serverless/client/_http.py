@@ -1,0 +1,276 @@
+"""One HTTP session to Vast: auth, timeouts, pacing, 429 retries, and answers to exceptions.
+
+``Transport.request`` is the only place a request is sent, and ``_api_error`` the only
+place an answer becomes an exception (with the hint a user can act on).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from . import _routes
+from ._backoff import RateLimitBackoff, transport_retry
+from ._errors import (
+    VastAPIError,
+    VastAuthError,
+    VastClientError,
+    VastConfigError,
+    VastNotFoundError,
+    VastRateLimitError,
+    VastServerError,
+    VastTransportError,
+    VastValidationError,
+)
+from ._pacing import shared_pacer
+
+Row = dict[str, Any]
+
+DEFAULT_BASE_URL = "https://console.vast.ai/api/v0"
+# The autoscaler (worker status, rolling updates) has its own host; with any other API URL
+# (a simulator, say) Vast's own client sends those calls to the API's host instead.
+DEFAULT_AUTOSCALER_URL = "https://run.vast.ai"
+# (connect, read) seconds. Every request carries it: a hung socket must not hang `pulumi up`.
+DEFAULT_TIMEOUT = (5.0, 30.0)
+KEY_HINT = "set the secret stack config `vast:apiKey` or the env var VAST_API_KEY"
+URL_HINT = (
+    "check `vast:apiUrl` (or VAST_API_URL): it must be Vast's API root ending in /api/v0, "
+    f"such as {DEFAULT_BASE_URL}"
+)
+
+log = logging.getLogger("pulumi_vast_serverless")
+
+_NOT_FOUND = re.compile(r"not found|no such|does not exist|not available", re.IGNORECASE)
+# Refusals Vast documents, and what the user can do about each.
+_KNOWN_REFUSALS = (
+    (
+        re.compile(r"host.only", re.IGNORECASE),
+        "this API key belongs to a host account, which cannot use serverless: use the key of "
+        "a client account",
+    ),
+    (
+        re.compile(r"deployment", re.IGNORECASE),
+        "this object is managed by a Vast deployment and cannot be changed here: change it "
+        "through that deployment, or remove it from this program",
+    ),
+    (
+        re.compile(r"duplicate endpoint name", re.IGNORECASE),
+        "an endpoint of this name exists already: choose another endpoint_name, or set "
+        "adopt_existing=True to manage it from this stack",
+    ),
+)
+
+
+def validated_base_url(base_url: str) -> str:
+    """Return ``base_url`` without a trailing slash, or raise ``VastConfigError``."""
+    parts = urlsplit(base_url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise VastConfigError(
+            f"the Vast API URL must be an http(s) URL such as {DEFAULT_BASE_URL}; got "
+            f"{base_url!r} ({URL_HINT})"
+        )
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise VastConfigError(
+            "the Vast API URL must not carry credentials, a query or a fragment; set the key "
+            "with `vast:apiKey` or VAST_API_KEY"
+        )
+    if not parts.path.rstrip("/").endswith("/api/v0"):
+        raise VastConfigError(f"the Vast API URL {base_url!r} does not end in /api/v0 ({URL_HINT})")
+    return base_url.strip().rstrip("/")
+
+
+def autoscaler_url_for(base_url: str) -> str:
+    """The autoscaler root that goes with an API root (as Vast's own client chooses it)."""
+    if base_url.rstrip("/") == DEFAULT_BASE_URL:
+        return DEFAULT_AUTOSCALER_URL
+    return base_url.rstrip("/").removesuffix("/api/v0")
+
+
+class Transport:
+    """Sends requests to one Vast API root; thread-safe."""
+
+    def __init__(
+        self,
+        api_key: str,
+        base_url: str,
+        *,
+        autoscaler_url: str | None = None,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        rate_limits: Mapping[str, float] | None = _routes.DOCUMENTED_LIMITS,
+        rate_limit_backoff: RateLimitBackoff | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if not api_key or not api_key.strip():
+            raise VastConfigError(f"no Vast API key: {KEY_HINT}")
+        self.base_url = validated_base_url(base_url)
+        self.autoscaler_url = (autoscaler_url or autoscaler_url_for(self.base_url)).rstrip("/")
+        self.timeout = timeout
+        self._api_key = api_key.strip()
+        self._host = urlsplit(self.base_url).netloc
+        self._rate_limits = dict(rate_limits or {})
+        self.backoff = rate_limit_backoff or RateLimitBackoff()
+        self._sleep = sleep
+        self._session = requests.Session()
+        self._session.headers["Authorization"] = f"Bearer {self._api_key}"
+        self._session.headers["Accept"] = "application/json"
+        # Proxy settings from the environment must not reroute a loopback simulator.
+        self._session.trust_env = False
+        adapter = HTTPAdapter(max_retries=transport_retry(), pool_maxsize=16)
+        self._session.mount("http://", adapter)
+        self._session.mount("https://", adapter)
+
+    def close(self) -> None:
+        """Close pooled connections."""
+        self._session.close()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: Row | None = None,
+        *,
+        autoscaler: bool = False,
+        on_send: Callable[[], None] | None = None,
+    ) -> Row:
+        """Send one request (paced, 429s retried) and return the JSON body of a success.
+
+        ``on_send`` is called just before each attempt leaves, so callers can tell how
+        fresh the answer is.
+        """
+        route = _routes.route_key(method, path)
+        rate = self._rate_limits.get(route)
+        pacer = shared_pacer(self._host, route, rate) if rate else None
+        url = (self.autoscaler_url if autoscaler else self.base_url) + path
+        attempt = 0
+        while True:
+            if pacer is not None:
+                pacer.wait()
+            if on_send is not None:
+                on_send()
+            started = time.monotonic()
+            try:
+                response = self._session.request(
+                    method, url, json=body, timeout=self.timeout, allow_redirects=False
+                )
+            except requests.RequestException as exc:
+                raise _transport_error(method, url, exc) from None
+            log.debug(
+                "%s %s -> %s in %.0f ms",
+                method,
+                url,
+                response.status_code,
+                (time.monotonic() - started) * 1000,
+            )
+            if response.status_code != 429:
+                return self._parse(method, url, path, response)
+            attempt += 1
+            delay = self.backoff.delay(attempt, response.headers.get("Retry-After"))
+            if delay is None:
+                return self._parse(method, url, path, response)
+            if pacer is not None:
+                pacer.hold_off(delay)
+            log.debug("%s %s rate-limited; retry %d in %.2f s", method, url, attempt, delay)
+            self._sleep(delay)
+
+    def _parse(self, method: str, url: str, path: str, response: requests.Response) -> Row:
+        """Map one response to its body or to an exception: the only place that does."""
+        status = response.status_code
+        body = _json_body(response)
+        if 200 <= status < 300 and body is not None and body.get("success") is not False:
+            return body
+        if 200 <= status < 300 and body is None:
+            raise VastServerError(method, url, status, "answer is not a JSON object")
+        message = self._scrub(_vast_message(body, response.text))
+        code = str(body.get("error") or "") if body else ""
+        raise _api_error(method, url, path, status, message, code, self.backoff.budget, body)
+
+    def _scrub(self, text: str) -> str:
+        return text.replace(self._api_key, "***") if self._api_key else text
+
+
+def _json_body(response: requests.Response) -> Row | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _vast_message(body: Row | None, text: str) -> str:
+    """Return Vast's own words: ``msg``, ``message``, ``detail``, ``error_msg`` or ``error``."""
+    if body:
+        for key in ("msg", "message", "detail", "error_msg", "error"):
+            value = body.get(key)
+            if value:
+                return value if isinstance(value, str) else json.dumps(value)
+    return " ".join(text.split())[:300]
+
+
+def _api_error(
+    method: str,
+    url: str,
+    path: str,
+    status: int,
+    message: str,
+    code: str,
+    retries: int,
+    body: Row | None,
+) -> VastAPIError:
+    args = (method, url, status, message)
+    known = next((hint for pattern, hint in _KNOWN_REFUSALS if pattern.search(message)), "")
+    if status in (401, 403):
+        return VastAuthError(*args, hint=known or f"check the API key: {KEY_HINT}", error_code=code)
+    if status == 404 and (body is None or not _has_object_id(path)):
+        # A collection route Vast does not serve: the URL is wrong, not an object missing.
+        return VastNotFoundError(*args, hint=f"no such route: {URL_HINT}", error_code=code)
+    if status == 404 or _NOT_FOUND.search(message):
+        return VastNotFoundError(*args, hint=known, error_code=code)
+    if status == 429:
+        hint = f"still over Vast's rate limit after {retries} retries; run again later"
+        return VastRateLimitError(*args, hint=hint, error_code=code)
+    if 300 <= status < 400:
+        return VastClientError(*args, hint=f"Vast redirected: {URL_HINT}", error_code=code)
+    if status >= 500:
+        return VastServerError(*args, error_code=code)
+    if status == 400 or code == "invalid_args" or 200 <= status < 300:
+        return VastValidationError(*args, hint=known, error_code=code)
+    return VastClientError(*args, hint=known, error_code=code)
+
+
+def _has_object_id(path: str) -> bool:
+    return bool(re.search(r"/\d+/$", path))
+
+
+def _transport_error(method: str, url: str, exc: requests.RequestException) -> VastTransportError:
+    """Turn a requests failure into ours, noting whether the request may have been sent."""
+    timed_out = isinstance(exc, requests.Timeout) and not isinstance(exc, requests.ConnectTimeout)
+    not_sent = isinstance(exc, requests.ConnectTimeout) or _refused(exc)
+    hint = f"nothing answered at {urlsplit(url).netloc}: {URL_HINT}" if not_sent else ""
+    return VastTransportError(
+        method, url, _reason(exc), maybe_sent=not not_sent, timed_out=timed_out, hint=hint
+    )
+
+
+def _refused(exc: requests.RequestException) -> bool:
+    text = repr(exc)
+    return "NewConnectionError" in text or "NameResolutionError" in text
+
+
+def _reason(exc: requests.RequestException) -> str:
+    if isinstance(exc, requests.ConnectTimeout):
+        return "connect timed out"
+    if isinstance(exc, requests.Timeout):
+        return "timed out waiting for Vast's answer"
+    if _refused(exc):
+        return "could not connect"
+    if isinstance(exc, requests.ConnectionError):
+        return "connection dropped before Vast answered"
+    return type(exc).__name__

@@ -1,0 +1,231 @@
+"""Vast's offer query language: what a workergroup's ``search_params`` may say.
+
+The grammar is the one Vast's own client parses (``vastai`` 1.9.1, ``parse_query``):
+space-separated terms ``field op value`` with ``=``, ``==``, ``!=``, ``>``, ``>=``, ``<``,
+``<=`` or the words ``eq``, ``neq``, ``gt``, ``gte``, ``lt``, ``lte``, ``in``, ``nin``,
+``not in``; ``_`` in a value stands for a space; ``any``/``*``/``?`` drop a field. Vast stores
+the parsed form as ``search_query``, e.g. ``{"gpu_name": {"eq": "RTX 4090"}}``.
+
+We are stricter than the official client on one point: a field it does not recognise is an
+error here (it only warns), because Vast drops such a term and the group then recruits any
+GPU.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from typing import Any
+
+Query = dict[str, dict[str, Any]]
+
+# The offer fields of Vast's official client (vastai/api/query.py, offers_fields), and its
+# aliases (offers_alias).
+OFFER_FIELDS = frozenset(
+    [
+        "bw_nvlink",
+        "compute_cap",
+        "cpu_arch",
+        "cpu_cores",
+        "cpu_cores_effective",
+        "cpu_ghz",
+        "cpu_ram",
+        "cuda_max_good",
+        "datacenter",
+        "direct_port_count",
+        "driver_version",
+        "disk_bw",
+        "disk_space",
+        "dlperf",
+        "dlperf_per_dphtotal",
+        "dph_total",
+        "duration",
+        "external",
+        "flops_per_dphtotal",
+        "gpu_arch",
+        "gpu_display_active",
+        "gpu_frac",
+        "gpu_mem_bw",
+        "gpu_name",
+        "gpu_ram",
+        "gpu_total_ram",
+        "gpu_max_power",
+        "gpu_max_temp",
+        "has_avx",
+        "host_id",
+        "id",
+        "inet_down",
+        "inet_down_cost",
+        "inet_up",
+        "inet_up_cost",
+        "machine_id",
+        "min_bid",
+        "mobo_name",
+        "num_gpus",
+        "pci_gen",
+        "pcie_bw",
+        "reliability",
+        "rentable",
+        "rented",
+        "storage_cost",
+        "static_ip",
+        "total_flops",
+        "ubuntu_version",
+        "verification",
+        "verified",
+        "vms_enabled",
+        "geolocation",
+        "cluster_id",
+    ]
+)
+ALIASES = {
+    "cuda_vers": "cuda_max_good",
+    "display_active": "gpu_display_active",
+    "dlperf_usd": "dlperf_per_dphtotal",
+    "dph": "dph_total",
+    "flops_usd": "flops_per_dphtotal",
+}
+# Appended by Vast's official client unless told not to (`--no-default`): without them a
+# group may recruit unverified machines, or machines someone else rents.
+DEFAULT_FILTERS = "verified=True rentable=True rented=False"
+
+_TERM = re.compile(
+    r"([a-zA-Z0-9_]+)( *[=><!]+| +(?:[lg]te?|nin|neq|eq|not ?eq|not ?in|in) )?( *)"
+    r"(\[[^\]]+\]|\"[^\"]+\"|[^ ]+)?( *)"
+)
+_OPERATORS = {
+    ">=": "gte", ">": "gt", "gt": "gt", "gte": "gte", "<=": "lte", "<": "lt", "lt": "lt",
+    "lte": "lte", "!=": "neq", "==": "eq", "=": "eq", "eq": "eq", "neq": "neq",
+    "noteq": "neq", "not eq": "neq", "notin": "notin", "not in": "notin", "nin": "notin",
+    "in": "in",
+}  # fmt: skip
+_SYMBOLS = {"eq": "=", "neq": "!=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+_WILDCARDS = ("?", "*", "any")
+
+
+class OfferQueryError(ValueError):
+    """Text that is not a query Vast would read as the user meant it."""
+
+
+def parse(text: str) -> Query:
+    """Parse ``text`` into Vast's stored form; raise ``OfferQueryError`` naming the problem."""
+    text = text.strip()
+    terms = _TERM.findall(text)
+    if "".join("".join(term) for term in terms) != text:
+        raise OfferQueryError(
+            f"cannot read {text!r} as an offer query: write space-separated terms such as "
+            "gpu_name=RTX_4090 num_gpus>=1 (use _ for spaces inside a value)"
+        )
+    query: Query = {}
+    for field, raw_op, _, raw_value, _ in terms:
+        field = ALIASES.get(field, field)
+        op = _OPERATORS.get(raw_op.strip())
+        if op is None:
+            shown = raw_op.strip() or "(none)"
+            raise OfferQueryError(
+                f"term {field!r} has no valid operator ({shown}): write it as "
+                f"{field}=value, {field}>=value, ... (for example gpu_name=RTX_4090)"
+            )
+        if field not in OFFER_FIELDS:
+            raise OfferQueryError(f"unknown offer field {field!r}{_suggestion(field)}")
+        value = raw_value.strip(",[]")
+        if not value:
+            raise OfferQueryError(f"term {field!r} has no value")
+        if value in _WILDCARDS:
+            if op != "eq":
+                raise OfferQueryError(f"the wildcard {value!r} only works with = (in {field!r})")
+            query.pop(field, None)
+            continue
+        if op in ("in", "notin"):
+            items = [item.strip() for item in value.split(",") if item.strip()]
+            query.setdefault(field, {})[op] = [_scalar(item) for item in items]
+        else:
+            query.setdefault(field, {})[op] = _scalar(value)
+    return query
+
+
+def with_defaults(text: str | None) -> str:
+    """Append the default filters whose fields ``text`` does not set itself."""
+    own = parse(text or "")
+    extra = [term for term in DEFAULT_FILTERS.split() if term.split("=")[0] not in own]
+    return " ".join(part for part in [(text or "").strip(), *extra] if part)
+
+
+def same_query(a: Any, b: Any) -> bool:
+    """Whether two stored (or textual) queries select the same offers."""
+    return bool(_canonical(a) == _canonical(b))
+
+
+def render(query: Query) -> str:
+    """Write a stored query back as text (used to show drift)."""
+    terms = []
+    for field, conditions in query.items():
+        for op, value in conditions.items():
+            if isinstance(value, list):
+                listed = ",".join(_text(item) for item in value)
+                terms.append(f"{field} {'nin' if op == 'notin' else 'in'} [{listed}]")
+            else:
+                terms.append(f"{field}{_SYMBOLS.get(op, '=')}{_text(value)}")
+    return " ".join(terms)
+
+
+def _scalar(raw: str) -> Any:
+    value = raw.strip('"').replace("_", " ")
+    if value in ("true", "True"):
+        return True
+    if value in ("false", "False"):
+        return False
+    if value in ("None", "null"):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    if not math.isfinite(number):
+        return value
+    return int(number) if number.is_integer() and re.fullmatch(r"-?\d+", value) else number
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    return str(value).replace(" ", "_")
+
+
+def _canonical(query: Any) -> Any:
+    if isinstance(query, str):
+        try:
+            query = parse(query)
+        except OfferQueryError:
+            return query.strip()
+    if not isinstance(query, dict):
+        return query
+    return {
+        ALIASES.get(field, field): {
+            op: _canonical_value(value) for op, value in (conditions or {}).items()
+        }
+        for field, conditions in query.items()
+        if isinstance(conditions, dict)
+    }
+
+
+def _canonical_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return sorted((_canonical_value(item) for item in value), key=repr)
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = str(value).strip('"').replace("_", " ").strip()
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    try:
+        return float(text)
+    except ValueError:
+        return text.lower()
+
+
+def _suggestion(field: str) -> str:
+    close = difflib.get_close_matches(field, sorted(OFFER_FIELDS | set(ALIASES)), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else " (see `vastai search offers --help`)"

@@ -1,0 +1,116 @@
+"""One list route read by many concurrent operations, with as few requests as they allow.
+
+Vast has no GET by id for most objects, so every read is a list. Each caller says how
+fresh its view must be:
+
+- ``fresh=True``: rows from a request sent after the call began (a read after one's own
+  write, a check for changes made outside Pulumi);
+- by default: rows sent within the last ``ttl`` seconds and after the last write through
+  this client (``note_write``), so a client reads its own writes;
+- ``snapshot=True``: any rows sent within the last ``ttl`` seconds, even before this
+  client's last write (a look before a create, whose own siblings are tracked apart).
+
+Callers whose needs one request meets share it: a request still waiting for its turn
+under the route's rate limit takes every caller that arrives before it leaves.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._errors import VastError, with_hint
+
+Row = dict[str, Any]
+# The fetch calls its argument just before the request leaves (each attempt).
+Fetch = Callable[[Callable[[], None]], list[Row]]
+
+
+@dataclass
+class _Request:
+    result: Future[list[Row]] = field(default_factory=Future)
+    sent_at: float | None = None
+
+
+class SharedList:
+    """The rows of one list route; thread-safe."""
+
+    def __init__(
+        self, fetch: Fetch, ttl: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._fetch = fetch
+        self._ttl = ttl
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._rows: list[Row] | None = None
+        self._rows_sent_at = 0.0
+        self._pending: _Request | None = None
+        self._written_at: float | None = None
+        #: Requests sent so far (tests and benchmarks read it).
+        self.requests = 0
+
+    def note_write(self) -> None:
+        """A write through this client finished: later default reads must reflect it."""
+        with self._lock:
+            self._written_at = self._clock()
+
+    def get(self, *, fresh: bool = False, snapshot: bool = False) -> list[Row]:
+        """Return a private copy of the rows, as fresh as asked (see the module doc)."""
+        if fresh and snapshot:
+            raise ValueError("a read is either fresh or a snapshot, not both")
+        asked = self._clock()
+        with self._lock:
+            after = asked if fresh else (None if snapshot else self._written_at)
+            if self._rows is not None and self._usable(self._rows_sent_at, asked, after):
+                return copy.deepcopy(self._rows)
+            pending = self._pending
+            if pending is not None and (
+                pending.sent_at is None or self._usable(pending.sent_at, asked, after)
+            ):
+                request, leader = pending, False
+            else:
+                request = self._pending = _Request()
+                leader = True
+        if leader:
+            self._lead(request)
+        try:
+            return copy.deepcopy(request.result.result())
+        except VastError as exc:
+            # Each waiting thread raises its own copy: one exception object must not
+            # collect the tracebacks of several threads.
+            raise with_hint(exc, exc.hint) from None
+
+    def _usable(self, sent_at: float, asked: float, after: float | None) -> bool:
+        """Rows sent at ``sent_at`` answer a call made at ``asked`` needing ``after``."""
+        if after is not None and sent_at < after:
+            return False
+        return asked - sent_at < self._ttl
+
+    def _lead(self, request: _Request) -> None:
+        def mark_sent() -> None:
+            with self._lock:
+                if request.sent_at is None:
+                    request.sent_at = self._clock()
+                    self.requests += 1
+
+        try:
+            rows = self._fetch(mark_sent)
+        except BaseException as exc:
+            self._finish(request)
+            request.result.set_exception(exc)
+            return
+        self._finish(request, rows)
+        request.result.set_result(rows)
+
+    def _finish(self, request: _Request, rows: list[Row] | None = None) -> None:
+        with self._lock:
+            if self._pending is request:
+                self._pending = None
+            sent_at = request.sent_at
+            if rows is not None and sent_at is not None and sent_at >= self._rows_sent_at:
+                self._rows, self._rows_sent_at = rows, sent_at

@@ -1,0 +1,67 @@
+"""The routes the simulator serves: handler, request model and refusals, by route key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from . import _serverless as sls
+from ._requests import (
+    AutojobCreate,
+    AutojobUpdate,
+    EndpointFields,
+    WorkergroupCreate,
+    WorkergroupUpdate,
+    _Body,
+)
+from ._state import Call
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Route:
+    """How one route answers."""
+
+    handle: Callable[[Call], Row]
+    body: type[_Body] | None = None
+    #: The 403 text a host-only account gets here; empty when such accounts may call it.
+    host_only: str = ""
+
+
+def _host_only(verb: str, what: str) -> str:
+    return f"Host-only accounts cannot {verb} {what} or use serverless"
+
+
+# Keys are `METHOD path` relative to /api/v0, as client._routes.route_key writes them.
+ROUTES: dict[str, Route] = {
+    "GET /endptjobs/": Route(sls.list_endpoints),
+    "POST /endptjobs/": Route(
+        sls.create_endpoint, EndpointFields, _host_only("create", "endpoints")
+    ),
+    "GET /endptjobs/{id}/": Route(sls.get_endpoint),
+    "PUT /endptjobs/{id}/": Route(
+        sls.update_endpoint, EndpointFields, _host_only("update", "endpoints")
+    ),
+    "DELETE /endptjobs/{id}/": Route(sls.delete_endpoint),
+    "GET /autojobs/": Route(sls.list_workergroups),
+    "GET /workergroups/": Route(sls.list_workergroups),
+    "POST /autojobs/": Route(
+        sls.create_workergroup, AutojobCreate, _host_only("create", "workergroups")
+    ),
+    "POST /workergroups/": Route(
+        sls.create_workergroup, WorkergroupCreate, _host_only("create", "workergroups")
+    ),
+    "PUT /autojobs/{id}/": Route(
+        sls.update_workergroup, AutojobUpdate, _host_only("update", "workergroups")
+    ),
+    "PUT /workergroups/{id}/": Route(
+        sls.update_workergroup, WorkergroupUpdate, _host_only("update", "workergroups")
+    ),
+    "DELETE /autojobs/{id}/": Route(sls.delete_workergroup),
+    "DELETE /workergroups/{id}/": Route(sls.delete_workergroup),
+}
+
+# The autoscaler's routes, served at the root (Vast serves them on https://run.vast.ai).
+AUTOSCALER_ROUTES: dict[str, Route] = {}

@@ -1,0 +1,71 @@
+"""The simulator's test controls under /_sim/: request log, faults, keys, variants, objects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._faults import Fault
+from ._state import SimulatorState
+from ._store import tenant_of
+
+Row = dict[str, Any]
+_TABLES = {"endpoint": "endpoints", "workergroup": "workergroups", "template": "templates"}
+
+
+def handle(state: SimulatorState, method: str, path: str, body: Any) -> tuple[int, Any]:
+    """Answer one control request: (status, JSON body)."""
+    try:
+        return 200, _answer(state, method, path, body if isinstance(body, dict) else {})
+    except ValueError as exc:
+        return 400, {"success": False, "error": "invalid_control", "msg": str(exc)}
+    except LookupError:
+        return 404, {"success": False, "error": "not_found", "msg": "no such control"}
+
+
+def _answer(state: SimulatorState, method: str, path: str, body: Row) -> Any:
+    if (method, path) == ("GET", "/_sim/requests"):
+        with state.log_lock:
+            return list(state.log)
+    if (method, path) == ("POST", "/_sim/faults"):
+        state.faults.add(Fault.from_json(body))
+        return {"success": True}
+    if (method, path) == ("POST", "/_sim/reset"):
+        state.reset()
+        return {"success": True}
+    if (method, path) == ("GET", "/_sim/objects"):
+        return {table: state.store.count(table) for table in ("endpoints", "workergroups")}
+    if (method, path) == ("GET", "/_sim/variants"):
+        return state.variants.as_dict()
+    if (method, path) == ("POST", "/_sim/variants"):
+        for name, value in body.items():
+            state.variants.set(name, str(value))
+        return state.variants.as_dict()
+    if (method, path) == ("POST", "/_sim/keys"):
+        return _keys(state, body)
+    if (method, path) == ("POST", "/_sim/managed"):
+        return _managed(state, body)
+    raise LookupError(path)
+
+
+def _keys(state: SimulatorState, body: Row) -> Row:
+    """``{"key": K, "revoked": bool, "host_only": bool}``: change how Vast treats a key."""
+    key = body.get("key")
+    if not isinstance(key, str) or not key:
+        raise ValueError("key must be a non-empty string")
+    for flag, tenants in (("revoked", state.revoked), ("host_only", state.host_only)):
+        if flag in body:
+            (tenants.add if body[flag] else tenants.discard)(tenant_of(key))
+    return {"success": True}
+
+
+def _managed(state: SimulatorState, body: Row) -> Row:
+    """``{"kind": "endpoint", "id": N}``: mark an object as managed by a Vast deployment."""
+    table = _TABLES.get(str(body.get("kind")))
+    object_id = body.get("id")
+    if table is None or not isinstance(object_id, int):
+        raise ValueError('body must be {"kind": "endpoint" or "workergroup", "id": <int>}')
+    owner = next((row for row in state.store.all_rows(table) if row["id"] == object_id), None)
+    if owner is None:
+        raise ValueError(f"no {body['kind']} {object_id}")
+    state.store.update(table, owner["tenant"], object_id, {"deployment_managed": True})
+    return {"success": True}

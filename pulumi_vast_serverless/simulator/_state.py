@@ -1,0 +1,85 @@
+"""What every request handler of the simulator shares, and the shape of one API call."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+from ._faults import FaultQueue
+from ._limiter import RateLimiter
+from ._store import Store, tenant_of
+from ._variants import Variants
+
+Row = dict[str, Any]
+
+
+class ApiError(Exception):
+    """Ends an API call with Vast's error shape: ``{"success": false, "error", "msg"}``."""
+
+    def __init__(self, status: int, msg: str, error: str = "invalid_args") -> None:
+        super().__init__(msg)
+        self.status = status
+        self.body: Row = {"success": False, "error": error, "msg": msg}
+
+
+class SimulatorState:
+    """Objects, keys, limits, faults, variants and the request log of one simulator."""
+
+    def __init__(
+        self, store: Store, limiter: RateLimiter | None, api_keys: Collection[str]
+    ) -> None:
+        self.store = store
+        self.limiter = limiter
+        self.api_keys = set(api_keys)
+        self.revoked: set[str] = set()  # tenants whose key was revoked
+        self.host_only: set[str] = set()  # tenants of host-only accounts
+        self.faults = FaultQueue()
+        self.variants = Variants()
+        self.log: list[Row] = []
+        self.log_lock = threading.Lock()
+
+    def record(self, method: str, path: str, status: int) -> None:
+        """Append one API request to the log (status 0: the connection was dropped)."""
+        with self.log_lock:
+            self.log.append({"method": method, "path": path, "status": status, "time": time.time()})
+
+    def accepts(self, key: str) -> bool:
+        """Whether ``key`` is a valid, unrevoked key."""
+        if not key or tenant_of(key) in self.revoked:
+            return False
+        return not self.api_keys or key in self.api_keys
+
+    def reset(self) -> None:
+        """Forget every object, request, fault, key flag, variant and rate-limit count."""
+        self.store.clear()
+        self.faults.clear()
+        self.variants.reset()
+        self.revoked.clear()
+        self.host_only.clear()
+        if self.limiter is not None:
+            self.limiter.reset()
+        with self.log_lock:
+            self.log.clear()
+
+
+@dataclass
+class Call:
+    """One authenticated API call, as a handler sees it."""
+
+    method: str
+    route: str
+    object_id: int | None
+    body: Row
+    fields: Row
+    tenant: str
+    user_id: int
+    key: str
+    sim: SimulatorState
+
+    @property
+    def store(self) -> Store:
+        """The simulator's objects."""
+        return self.sim.store

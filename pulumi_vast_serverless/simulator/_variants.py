@@ -1,0 +1,55 @@
+"""Where Vast's documents disagree, which documented form the simulator answers with.
+
+The defaults follow Vast's backend-generated OpenAPI files (they describe the server's
+code); each alternative is a form another of Vast's documents gives, so tests can hold the
+client to every one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+CHOICES: dict[str, tuple[str, ...]] = {
+    # GET /endptjobs/ of an account with no endpoints: 400 "No endpoints for user {id}
+    # found." (backend, show_endpoints.yaml), or an empty list.
+    "empty_account": ("refused", "empty"),
+    # DELETE of an unknown endpoint: 404 "Endpoint {id} for user {user} not found."
+    # (backend), or 400 invalid_args "Routegroup not found for user" (delete_endpoint.yaml).
+    "missing_endpoint": ("backend", "handwritten"),
+    # The id of a new workergroup: {"id": N} (backend, create_autogroup.yaml), or
+    # {"result": N} (the guide).
+    "workergroup_id_key": ("id", "result"),
+    # created_at in list rows: Unix seconds (backend), or ISO 8601 (show_endpoints.yaml).
+    "created_at": ("number", "iso"),
+    # endpoint_state on create: applied (backend), or ignored with the endpoint starting
+    # active (older notes: "the state can only be changed by an update").
+    "initial_state": ("applied", "ignored"),
+}
+
+
+@dataclass
+class Variants:
+    """The chosen form of each disagreement; the first choice is the default."""
+
+    empty_account: str = "refused"
+    missing_endpoint: str = "backend"
+    workergroup_id_key: str = "id"
+    created_at: str = "number"
+    initial_state: str = "applied"
+
+    def set(self, name: str, value: str) -> None:
+        """Choose a form; ValueError names the choices when ``name`` or ``value`` is off."""
+        if name not in CHOICES:
+            raise ValueError(f"unknown variant {name!r}; choose from {', '.join(CHOICES)}")
+        if value not in CHOICES[name]:
+            raise ValueError(f"variant {name} takes {' or '.join(CHOICES[name])}; got {value!r}")
+        setattr(self, name, value)
+
+    def as_dict(self) -> dict[str, str]:
+        """Every variant and its current form."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def reset(self) -> None:
+        """Back to the defaults."""
+        for name, choices in CHOICES.items():
+            setattr(self, name, choices[0])
