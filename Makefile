@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # Each example is its own program (all named __main__.py): mypy checks them one by one.
 EXAMPLES := $(wildcard examples/*/__main__.py examples/*/*/__main__.py)
 
-.PHONY: test check lint format check-wheel dist demo demo-destroy simulator engine clean
+.PHONY: test test-live check lint format check-wheel dist demo demo-destroy simulator engine clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,12 @@ format: $(STAMP)
 	$(PY) -m ruff check --fix .
 
 # Build the sdist and wheel, install the wheel into a fresh virtualenv and use it.
+# The acceptance suite against the API at VAST_API_URL (default: Vast) with VAST_API_KEY.
+# It rents nothing; see the README.
+test-live: $(STAMP)
+	scripts/ensure-pulumi >/dev/null
+	$(PY) scripts/test_live.py
+
 check-wheel: $(STAMP)
 	$(PY) scripts/check_wheel.py
 

@@ -1,15 +1,17 @@
-"""Run a Pulumi program against a local simulator, offline, with the Automation API.
+"""Helpers for testing stacks: run a program offline against the simulator, sweep leftovers.
 
     with run_simulator() as api_url:
         stack = local_stack(my_program, state_dir=tmp_path, api_url=api_url)
         stack.up()
 
 Inline programs run their language host inside this process, so only the ``pulumi`` CLI
-and the dynamic-provider shim are needed (see ``scripts/ensure-pulumi``).
+and the dynamic-provider shim are needed (see ``scripts/ensure-pulumi``). ``sweep`` deletes
+what an acceptance run left behind, by name prefix (Terraform's sweepers).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from pulumi import automation as auto
 
+from .client import VastClient, VastNotFoundError
 from .providers._settings import API_KEY_CONFIG, API_URL_CONFIG
 
 # Encrypts secrets of a local file backend that only ever holds simulator state.
@@ -80,3 +83,30 @@ def local_stack(
         }
     )
     return stack
+
+
+def sweep(client: VastClient, prefix: str) -> list[str]:
+    """Delete every endpoint whose name starts with ``prefix``, and its workergroups.
+
+    Returns what it deleted, as ``"endpoint 12 (name)"`` / ``"workergroup 34"`` lines. Run
+    it after an acceptance run, whatever its outcome: objects a failed step left behind
+    must not keep recruiting.
+    """
+    if not prefix.strip():
+        raise ValueError("sweep needs a non-empty prefix: it deletes everything that matches")
+    doomed = {
+        int(row["id"]): str(row["endpoint_name"])
+        for row in client.list_endpoints(fresh=True)
+        if str(row.get("endpoint_name", "")).startswith(prefix)
+    }
+    deleted = []
+    for group in client.list_workergroups(fresh=True):
+        if group.get("endpoint_id") in doomed:
+            with contextlib.suppress(VastNotFoundError):
+                client.delete_workergroup(int(group["id"]))
+                deleted.append(f"workergroup {group['id']}")
+    for endpoint_id, name in doomed.items():
+        with contextlib.suppress(VastNotFoundError):
+            client.delete_endpoint(endpoint_id)
+            deleted.append(f"endpoint {endpoint_id} ({name})")
+    return deleted

@@ -1,0 +1,218 @@
+"""Vast's official client (``vastai`` 1.9.1) against the simulator, and crossed with ours.
+
+What Vast's own CLI and SDK send and expect is a contract nobody on this project wrote:
+the simulator must answer them as Vast does, and both clients must read what the other
+wrote identically.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from vastai.sdk import VastAI
+
+from pulumi_vast_serverless import VastClient
+from pulumi_vast_serverless.simulator import SimulatorControl
+from tests.support.keys import KEY_A, KEY_B
+from tests.support.sim_process import simulator_process
+
+# Fields our client normalises on purpose: created_at to ISO 8601 (Vast sends Unix
+# seconds); the auto-delete countdown is dropped by Vast's own client and moves by itself.
+VOLATILE = {"created_at", "auto_delete_in_seconds", "auto_delete_due_24h"}
+
+
+@pytest.fixture(scope="module")
+def api_url() -> Iterator[str]:
+    """One simulator process for the module; only KEY_A is a valid key."""
+    with simulator_process("--api-key", KEY_A) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh(api_url: str) -> str:
+    SimulatorControl(api_url).reset()
+    return api_url
+
+
+def host_of(api_url: str) -> str:
+    """Vast's client takes the host; it appends /api/v0 itself."""
+    return api_url.removesuffix("/api/v0")
+
+
+@pytest.fixture
+def sdk(fresh: str) -> VastAI:
+    return VastAI(api_key=KEY_A, server_url=host_of(fresh))
+
+
+@pytest.fixture
+def ours(fresh: str) -> Iterator[VastClient]:
+    client = VastClient(KEY_A, base_url=fresh)
+    yield client
+    client.close()
+
+
+def cli(api_url: str, *args: str, key: str = KEY_A, home: Path) -> subprocess.CompletedProcess[str]:
+    """Run Vast's CLI against the simulator; no update check, no user config touched."""
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "VASTAI_NO_UPDATE_CHECK": "1",
+    }
+    env.pop("VAST_API_KEY", None)
+    # The `vastai` command the package installs next to this interpreter.
+    command = [str(Path(sys.executable).parent / "vastai"), "--url", host_of(api_url)]
+    return subprocess.run(
+        [*command, "--api-key", key, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+def comparable(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k not in VOLATILE and k != "api_key"}
+
+
+def test_the_sdk_runs_the_whole_endpoint_and_workergroup_lifecycle(sdk: VastAI) -> None:
+    created = sdk.create_endpoint(endpoint_name="contract", min_load=5, max_workers=3)
+    assert created["success"] is True
+    endpoint_id = created["result"]
+    (row,) = sdk.show_endpoints()
+    assert (row["id"], row["endpoint_name"], row["min_load"], row["max_workers"]) == (
+        endpoint_id,
+        "contract",
+        5.0,
+        3,
+    )
+    assert sdk.update_endpoint(endpoint_id, min_load=7, endpoint_state="suspended") == {
+        "success": True
+    }
+    (row,) = sdk.show_endpoints()
+    assert (row["min_load"], row["endpoint_state"], row["max_workers"]) == (7.0, "suspended", 3)
+
+    group = sdk.create_workergroup(
+        endpoint_id=endpoint_id, template_hash="h1", search_params="gpu_name=RTX_4090"
+    )
+    assert group["success"] is True
+    group_id = group["id"]
+    (wg,) = sdk.show_workergroups()
+    assert (wg["id"], wg["endpoint_id"], wg["template_hash"]) == (group_id, endpoint_id, "h1")
+    # The official client appended its default filters; Vast stores the parsed query.
+    assert wg["search_query"] == {
+        "gpu_name": {"eq": "RTX 4090"},
+        "verified": {"eq": True},
+        "rentable": {"eq": True},
+        "rented": {"eq": False},
+    }
+    assert sdk.update_workergroup(group_id, endpoint_id=endpoint_id, gpu_ram=48) == {
+        "success": True
+    }
+    assert sdk.show_workergroups()[0]["gpu_ram"] == 48.0
+
+    # Deleting the endpoint takes its workergroups along.
+    deleted = sdk.delete_endpoint(endpoint_id)
+    assert deleted["success"] is True
+    assert deleted["failed_workers"] == []
+    assert sdk.show_workergroups() == []
+
+
+def test_the_sdk_meets_the_refusals_vast_documents(sdk: VastAI) -> None:
+    endpoint_id = sdk.create_endpoint(endpoint_name="refusals")["result"]
+    group_id = sdk.create_workergroup(endpoint_id=endpoint_id, template_hash="h")["id"]
+    cases = [
+        # A workergroup PUT without endpoint_id (the SDK sends it only when given).
+        (lambda: sdk.update_workergroup(group_id, gpu_ram=8), 400, "missing endpoint_id"),
+        (
+            lambda: sdk.create_endpoint(endpoint_name="refusals"),
+            400,
+            "Duplicate endpoint name already exists for this account",
+        ),
+        (lambda: sdk.delete_endpoint(999), 404, "Endpoint 999 for user 101 not found."),
+        (lambda: sdk.delete_workergroup(999), 404, "No autojob by that id is available."),
+    ]
+    for call, status, message in cases:
+        with pytest.raises(requests.HTTPError) as caught:
+            call()
+        assert caught.value.response.status_code == status
+        assert caught.value.response.json()["msg"] == message
+
+
+def test_what_our_client_writes_the_official_client_reads_identically(
+    sdk: VastAI, ours: VastClient
+) -> None:
+    endpoint_id = ours.create_endpoint(endpoint_name="ours", target_util=0.5, cold_workers=2)
+    group_id = ours.create_workergroup(
+        endpoint_id=endpoint_id, template_hash="h2", gpu_ram=24, launch_args="--env A=1"
+    )
+    ours.update_workergroup(group_id, endpoint_id=endpoint_id, min_load=3)
+    assert [comparable(r) for r in sdk.show_endpoints()] == [
+        comparable(r) for r in ours.list_endpoints(fresh=True)
+    ]
+    assert [comparable(r) for r in sdk.show_workergroups()] == [
+        comparable(r) for r in ours.list_workergroups(fresh=True)
+    ]
+    ours.delete_workergroup(group_id)
+    assert sdk.show_workergroups() == []
+
+
+def test_what_the_official_client_writes_our_client_reads_identically(
+    sdk: VastAI, ours: VastClient
+) -> None:
+    endpoint_id = sdk.create_endpoint(endpoint_name="theirs", cold_mult=2.0)["result"]
+    sdk.create_workergroup(endpoint_id=endpoint_id, template_hash="h3", gpu_ram=16)
+    sdk.update_endpoint(endpoint_id, max_workers=9)
+    assert [comparable(r) for r in ours.list_endpoints(fresh=True)] == [
+        comparable(r) for r in sdk.show_endpoints()
+    ]
+    assert [comparable(r) for r in ours.list_workergroups(fresh=True)] == [
+        comparable(r) for r in sdk.show_workergroups()
+    ]
+    (row,) = ours.list_endpoints(fresh=True)
+    assert (row["max_workers"], row["cold_mult"]) == (9, 2.0)
+    sdk.delete_endpoint(endpoint_id)
+    assert ours.list_endpoints(fresh=True) == []
+    assert ours.list_workergroups(fresh=True) == []
+
+
+def test_the_cli_creates_shows_and_deletes(fresh: str, tmp_path: Path) -> None:
+    created = cli(fresh, "create", "endpoint", "--endpoint_name", "cli-ep", home=tmp_path)
+    assert created.returncode == 0, created.stderr
+    assert "'success': True" in created.stdout
+    shown = cli(fresh, "--raw", "show", "endpoints", home=tmp_path)
+    (row,) = json.loads(shown.stdout)
+    assert row["endpoint_name"] == "cli-ep"
+    group = cli(
+        fresh,
+        "create", "workergroup", "--endpoint_id", str(row["id"]), "--template_hash", "h4",
+        home=tmp_path,
+    )  # fmt: skip
+    assert "'success': True" in group.stdout, group.stdout + group.stderr
+    deleted = cli(fresh, "delete", "endpoint", str(row["id"]), home=tmp_path)
+    assert "'success': True" in deleted.stdout
+    assert SimulatorControl(fresh).object_counts() == {"endpoints": 0, "workergroups": 0}
+
+
+@pytest.mark.parametrize(
+    ("args", "key", "printed"),
+    [
+        (("show", "endpoints"), KEY_A, "Failed with error 400: No endpoints for user 101 found."),
+        (("delete", "endpoint", "999"), KEY_A, "Failed with error 404: Endpoint 999 for user"),
+        (("show", "endpoints"), KEY_B, "Failed with error 401: Invalid user key"),
+    ],
+)
+def test_the_cli_reports_vasts_refusals_in_its_own_words(
+    fresh: str, tmp_path: Path, args: tuple[str, ...], key: str, printed: str
+) -> None:
+    result = cli(fresh, *args, key=key, home=tmp_path)
+    assert printed in result.stderr, result.stdout + result.stderr
