@@ -11,7 +11,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -130,7 +130,7 @@ def test_the_sdk_runs_the_whole_endpoint_and_workergroup_lifecycle(sdk: VastAI) 
 def test_the_sdk_meets_the_refusals_vast_documents(sdk: VastAI) -> None:
     endpoint_id = sdk.create_endpoint(endpoint_name="refusals")["result"]
     group_id = sdk.create_workergroup(endpoint_id=endpoint_id, template_hash="h")["id"]
-    cases = [
+    cases: list[tuple[Callable[[], object], int, str]] = [
         # A workergroup PUT without endpoint_id (the SDK sends it only when given).
         (lambda: sdk.update_workergroup(group_id, gpu_ram=8), 400, "missing endpoint_id"),
         (
