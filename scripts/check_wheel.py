@@ -2,12 +2,15 @@
 
 Installs the wheel into a fresh virtualenv (outside the repository, so nothing is imported
 from the checkout), imports the package, starts the simulator through the installed
-`vast-simulator` command and creates an endpoint on it, and checks that the wheel ships
+`vast-simulator` command and creates an endpoint on it, runs the README's quick start
+program (preview, up, destroy) with that virtualenv, and checks that the wheel ships
 `py.typed` and no tests.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -37,6 +40,15 @@ def run(*args: str | Path, cwd: Path | None = None) -> str:
     return done.stdout
 
 
+def _run_env(env: dict[str, str], *args: str | Path, cwd: Path) -> str:
+    done = subprocess.run(
+        [str(a) for a in args], cwd=cwd, env=env, text=True, capture_output=True, check=False
+    )
+    if done.returncode != 0:
+        sys.exit(f"check-wheel: {args} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
 def check_contents(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     tops = {name.split("/", 1)[0] for name in names}
@@ -53,6 +65,19 @@ def check_contents(wheel: Path) -> None:
     print(f"{wheel.name}: {len(names)} files, py.typed shipped, no tests")
 
 
+def readme_quickstart() -> str:
+    found = re.search(
+        r"<!-- quickstart.py -->\n```python\n(.*?)```", (ROOT / "README.md").read_text(), re.S
+    )
+    if not found:
+        sys.exit("check-wheel: the README lost its quickstart.py block")
+    return found.group(1)
+
+
+def engine_dir() -> str:
+    return run(ROOT / "scripts" / "ensure-pulumi").strip().splitlines()[-1]
+
+
 def smoke_test(venv: Path, work: Path) -> None:
     simulator = subprocess.Popen(
         [str(venv / "bin" / "vast-simulator"), "--port", "0"],
@@ -65,9 +90,18 @@ def smoke_test(venv: Path, work: Path) -> None:
         assert simulator.stdout is not None
         url = simulator.stdout.readline().strip()
         print(run(venv / "bin" / "python", "-c", _SMOKE, url, cwd=work), end="")
+        (work / "quickstart.py").write_text(readme_quickstart())
+        path = engine_dir() + os.pathsep + os.environ["PATH"]
+        env = {**os.environ, "PATH": path, "VAST_API_URL": url}
+        for action, expected in (("preview", "+ 3 to create"), ("up", "+ 3 created")):
+            out = _run_env(env, venv / "bin" / "python", "quickstart.py", action, cwd=work)
+            if expected not in out:
+                sys.exit(f"check-wheel: README quick start `{action}` printed:\n{out}")
+        _run_env(env, venv / "bin" / "python", "quickstart.py", "destroy", cwd=work)
+        print("the README quick start ran from the wheel: preview, up, destroy")
     finally:
         simulator.terminate()
-        simulator.wait(timeout=10)
+        simulator.communicate(timeout=10)
 
 
 def main() -> None:

@@ -4,7 +4,11 @@ Their import paths are pickled into every stack's state (``__provider``): moving
 breaks refresh and destroy of existing stacks, so these paths are stable API.
 """
 
+from ._host import install as _install_one_line_errors
 from .endpoint import EndpointProvider
 from .workergroup import WorkergroupProvider
+
+# Only inside the dynamic-provider host (the engine's provider process); see _host.
+_install_one_line_errors()
 
 __all__ = ["EndpointProvider", "WorkergroupProvider"]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
+from typing import Any
 
-from pulumi import Input, Output, ResourceOptions
+from pulumi import Input, Output, ResourceOptions, RunError
 from pulumi.dynamic import Resource
+from pulumi.runtime.settings import get_root_resource
 
 from ..providers import EndpointProvider
+from ._outputs import output
 from ._props import resource_props
 
 
@@ -16,7 +20,7 @@ class EndpointArgs:
     """The inputs of an ``Endpoint``. Unset values are left to Vast's defaults."""
 
     endpoint_name: Input[str]
-    """Name of the endpoint (letters, digits, ``_``, ``-``); clients route by it."""
+    """Name of the endpoint (letters, digits, ``_``, ``-``), unique in the account."""
     min_load: Input[float] | None = None
     """Minimum load to keep capacity for, in perf units per second (tokens/s for LLMs)."""
     min_cold_load: Input[float] | None = None
@@ -32,53 +36,56 @@ class EndpointArgs:
     max_queue_time: Input[float] | None = None
     """Maximum time a request may wait in the queue, in seconds."""
     target_queue_time: Input[float] | None = None
-    """Queue time the autoscaler aims for, in seconds."""
+    """Queue time the autoscaler aims for, in seconds; at most max_queue_time."""
     inactivity_timeout: Input[int] | None = None
     """Seconds without requests before scaling to zero; 0 disables, negative never scales."""
     endpoint_state: Input[str] | None = None
-    """``active``, ``suspended`` or ``stopped``; new endpoints start ``active``."""
+    """``active``, ``suspended`` or ``stopped``; also the state it is created in."""
+    overrecruit_ratio: Input[float] | None = None
+    """Ratio by which to over-recruit workers to absorb spikes (Vast does not show it back)."""
+    autoscaler_instance: Input[str] | None = None
+    """Autoscaler deployment to attach to (Vast's own client sends ``prod``)."""
     adopt_existing: Input[bool] | None = None
     """Take over an existing endpoint with the same name instead of failing (no import)."""
 
 
 class Endpoint(Resource, module="vast", name="Endpoint"):
-    """A Vast.ai serverless endpoint.
+    """A Vast.ai serverless endpoint: the router and scaling policy workergroups serve.
 
     Example usage::
 
         ep = Endpoint("llm", endpoint_name="qwen3-8b", min_load=10, target_util=0.9,
                       cold_mult=2.0, cold_workers=5, max_workers=20)
         pulumi.export("endpoint_id", ep.id)
+
+    Every input but ``adopt_existing`` changes in place with one PUT. ``Endpoint.get``
+    reads an endpoint another stack owns.
     """
 
-    endpoint_name: Output[str]
-    """Name of the endpoint."""
-    min_load: Output[float]
-    """Minimum load, as Vast reports it."""
-    min_cold_load: Output[float]
-    """Cold load floor, as Vast reports it."""
-    target_util: Output[float]
-    """Target utilisation, as Vast reports it."""
-    cold_mult: Output[float]
-    """Cold capacity multiple, as Vast reports it."""
-    cold_workers: Output[int]
-    """Workers kept cold, as Vast reports it."""
-    max_workers: Output[int]
-    """Maximum workers, as Vast reports it."""
-    max_queue_time: Output[float]
-    """Maximum queue time in seconds, as Vast reports it."""
-    target_queue_time: Output[float]
-    """Target queue time in seconds, as Vast reports it."""
-    inactivity_timeout: Output[int]
-    """Inactivity timeout in seconds, as Vast reports it."""
-    endpoint_state: Output[str]
-    """State of the endpoint: active, suspended or stopped."""
-    adopt_existing: Output[bool]
-    """Whether this resource may take over an endpoint of the same name."""
-    created_at: Output[str]
-    """When Vast created the endpoint (ISO 8601, UTC)."""
-    declared_inputs: Output[list[str]]
-    """The inputs this program sets; refresh reports drift on these."""
+    endpoint_name: Output[str] = output("Name of the endpoint.")
+    min_load: Output[float] = output("Minimum load, as Vast reports it.")
+    min_cold_load: Output[float] = output("Cold load floor, as Vast reports it.")
+    target_util: Output[float] = output("Target utilisation, as Vast reports it.")
+    cold_mult: Output[float] = output("Cold capacity multiple, as Vast reports it.")
+    cold_workers: Output[int] = output("Workers kept cold, as Vast reports it.")
+    max_workers: Output[int] = output("Maximum workers, as Vast reports it.")
+    max_queue_time: Output[float] = output("Maximum queue time in seconds.")
+    target_queue_time: Output[float] = output("Target queue time in seconds.")
+    inactivity_timeout: Output[int] = output("Inactivity timeout in seconds.")
+    endpoint_state: Output[str] = output("active, suspended or stopped.")
+    overrecruit_ratio: Output[float | None] = output(
+        "Over-recruit ratio last sent (Vast does not report it)."
+    )
+    autoscaler_instance: Output[str | None] = output(
+        "Autoscaler deployment last sent (Vast does not report it)."
+    )
+    adopt_existing: Output[bool | None] = output(
+        "Whether this resource may take over an endpoint of the same name."
+    )
+    created_at: Output[str] = output("When Vast created the endpoint (ISO 8601, UTC).")
+    declared_inputs: Output[list[str]] = output(
+        "The inputs this program sets; refresh reports drift on these."
+    )
 
     def __init__(
         self,
@@ -97,9 +104,38 @@ class Endpoint(Resource, module="vast", name="Endpoint"):
         target_queue_time: Input[float] | None = None,
         inactivity_timeout: Input[int] | None = None,
         endpoint_state: Input[str] | None = None,
+        overrecruit_ratio: Input[float] | None = None,
+        autoscaler_instance: Input[str] | None = None,
         adopt_existing: Input[bool] | None = None,
     ) -> None:
-        """Declare an endpoint, from ``args`` or from keyword arguments (not both)."""
+        """Declare an endpoint, from ``args`` or from keyword arguments (not both).
+
+        :param str resource_name: The Pulumi name of the resource.
+        :param EndpointArgs args: The inputs, as one object (instead of keywords).
+        :param pulumi.ResourceOptions opts: Options for the resource.
+        :param pulumi.Input[str] endpoint_name: Name of the endpoint; letters, digits, _
+            and -. Unique in the account. Required.
+        :param pulumi.Input[float] min_load: Minimum load (perf units/s, e.g. tokens/s) to
+            serve.
+        :param pulumi.Input[float] min_cold_load: Load to keep cold (stopped) capacity for.
+        :param pulumi.Input[float] target_util: Target utilisation, a fraction in (0, 1].
+        :param pulumi.Input[float] cold_mult: Cold capacity as a multiple of hot capacity.
+        :param pulumi.Input[int] cold_workers: Workers kept cold when there is no load.
+        :param pulumi.Input[int] max_workers: Maximum number of workers.
+        :param pulumi.Input[float] max_queue_time: Maximum queue time in seconds.
+        :param pulumi.Input[float] target_queue_time: Target queue time in seconds; at most
+            max_queue_time.
+        :param pulumi.Input[int] inactivity_timeout: Seconds without requests before scaling
+            to zero; 0 disables, negative never.
+        :param pulumi.Input[str] endpoint_state: active, suspended or stopped (also the
+            state it is created in).
+        :param pulumi.Input[float] overrecruit_ratio: Ratio by which to over-recruit workers
+            to absorb traffic spikes.
+        :param pulumi.Input[str] autoscaler_instance: Autoscaler deployment to attach to
+            (Vast's own client sends prod).
+        :param pulumi.Input[bool] adopt_existing: Take over an existing endpoint of the same
+            name instead of failing.
+        """
         keywords = {
             "endpoint_name": endpoint_name,
             "min_load": min_load,
@@ -112,9 +148,12 @@ class Endpoint(Resource, module="vast", name="Endpoint"):
             "target_queue_time": target_queue_time,
             "inactivity_timeout": inactivity_timeout,
             "endpoint_state": endpoint_state,
+            "overrecruit_ratio": overrecruit_ratio,
+            "autoscaler_instance": autoscaler_instance,
             "adopt_existing": adopt_existing,
         }
         props = resource_props(args, keywords, ("created_at", "declared_inputs"))
+        claim_endpoint_name(resource_name, props.get("endpoint_name"))
         super().__init__(EndpointProvider(), resource_name, props, opts)
 
     @staticmethod
@@ -130,6 +169,32 @@ class Endpoint(Resource, module="vast", name="Endpoint"):
         exist fails the preview with a message naming it.
         """
         return Endpoint(resource_name, opts=ResourceOptions.merge(opts, ResourceOptions(id=id)))
+
+
+# Names claimed by the Endpoints of each running program (keyed by its root Stack, so
+# several runs in one process, as the Automation API does, never see each other's).
+_names_by_run: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
+def claim_endpoint_name(resource_name: str, endpoint_name: Any) -> None:
+    """Fail the program when two of its Endpoints set the same endpoint_name.
+
+    Vast allows one endpoint per name in an account, so the second would fail mid-up (or,
+    with adopt_existing, take over the first). Names still unknown (Outputs) are not
+    checked here; Vast refuses the duplicate at create.
+    """
+    root = get_root_resource()
+    if root is None or not isinstance(endpoint_name, str):
+        return
+    claimed = _names_by_run.setdefault(root, {})
+    other = claimed.setdefault(endpoint_name, resource_name)
+    if other != resource_name:
+        raise RunError(
+            f"Endpoint {resource_name!r} and Endpoint {other!r} both set "
+            f"endpoint_name={endpoint_name!r}: Vast allows one endpoint per name in an "
+            "account. Give each its own endpoint_name (or declare it once and pass "
+            "endpoint_id=that_endpoint.id to every Workergroup that serves it)."
+        )
 
 
 __all__ = ["Endpoint", "EndpointArgs"]

@@ -36,7 +36,7 @@ def test_an_existing_name_is_refused_then_adopted(
     with pytest.raises(auto.CommandError) as caught:
         stack.up()
     message = str(caught.value)
-    assert "pulumi_vast_serverless.VastConflictError: an endpoint named 'legacy' already" in message
+    assert "error: VastConflictError: an endpoint named 'legacy' already exists" in message
     assert "Set adopt_existing=True" in message
     assert client.list_endpoints(fresh=True)[0]["min_load"] == 1.0  # nothing changed
 

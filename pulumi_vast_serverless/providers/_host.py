@@ -1,0 +1,70 @@
+"""Errors as users read them: one line at `pulumi up`, the whole traceback at `--debug`.
+
+What the dynamic-provider host (``python -m pulumi.dynamic``, Pulumi's code) allows:
+
+- it answers every exception of a provider call with ``traceback.format_exc()`` as the
+  gRPC error detail, which the engine prints whole: 35 to 55 lines for one useful line;
+- whatever the provider prints to stdout or stderr is shown to the user as a message at
+  every verbosity, so it cannot hold detail "for later";
+- the provider process gets no verbosity flag, only the engine's address (``argv[1]``);
+  the engine's ``Log`` RPC at debug severity is shown only by ``pulumi up --debug``.
+
+So, in that host process only, ``traceback.format_exc`` answers our own errors
+(``VastError``) with their one-line message and sends the traceback to the engine as a
+debug log. Every other exception keeps Pulumi's behaviour. ``PULUMI_VAST_TRACEBACKS=1``
+puts the whole traceback back into the error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+import traceback
+from typing import Any
+
+from ..client._errors import VastError
+
+TRACEBACKS_ENV = "PULUMI_VAST_TRACEBACKS"
+_HOST_MODULE = "pulumi.dynamic.__main__"
+_installed = threading.Event()
+
+
+def install() -> None:
+    """Make our errors one line inside the dynamic-provider host; elsewhere do nothing."""
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    if spec is None or spec.name != _HOST_MODULE or _installed.is_set():
+        return
+    _installed.set()
+    original = traceback.format_exc
+
+    def format_exc(limit: int | None = None, chain: bool = True) -> str:
+        error = sys.exc_info()[1]
+        full = original(limit, chain)
+        if not isinstance(error, VastError) or os.environ.get(TRACEBACKS_ENV):
+            return full
+        _debug_log(full)
+        return one_line(error)
+
+    traceback.format_exc = format_exc
+
+
+def one_line(error: VastError) -> str:
+    """``ClassName: message (hint)``, on one line."""
+    return f"{type(error).__name__}: {' '.join(str(error).split())}"
+
+
+def _debug_log(text: str) -> None:
+    """Send ``text`` to the engine as a debug message (shown by ``pulumi up --debug``)."""
+    with contextlib.suppress(Exception):  # best effort: the error itself still goes out
+        import grpc
+        from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
+
+        channel: Any = grpc.insecure_channel(sys.argv[1])
+        try:
+            request = engine_pb2.LogRequest(severity=engine_pb2.DEBUG, message=text)
+            engine_pb2_grpc.EngineStub(channel).Log(request, timeout=5)
+        finally:
+            channel.close()
