@@ -1,8 +1,11 @@
 """Retry decisions, kept pure so tests can check them without sleeping.
 
-Transport failures and 5xx answers are retried by urllib3's ``Retry`` on the session
-adapter (see ``transport_retry``). 429s are retried by the client itself because each
-attempt must go through the route's pacer again, which urllib3 cannot do.
+Connect failures (nothing reached Vast) are retried by urllib3's ``Retry`` on the session
+adapter (``transport_retry``). Everything that reached Vast is retried by the client's own
+loop, because each attempt must go through the route's pacer again, which urllib3 cannot
+do (its retries of a 5xx would burst past Vast's rate limit): 429s, and 5xx answers or
+lost answers of idempotent requests (``retry_after_failure``). A POST that may have
+reached Vast is never resent blindly; the client reconciles it by listing instead.
 """
 
 from __future__ import annotations
@@ -18,41 +21,34 @@ IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "DELETE"})
 RETRIED_SERVER_STATUSES = frozenset({500, 502, 503, 504})
 
 
-class _TransportRetry(Retry):
-    """urllib3 ``Retry`` that leaves 429s to the client's paced loop."""
-
-    # urllib3 would otherwise retry a 429 carrying Retry-After on its own, skipping pacing.
-    RETRY_AFTER_STATUS_CODES = frozenset({503})
-
-
 def transport_retry(attempts: int = 3) -> Retry:
-    """Return the ``Retry`` mounted on the session.
-
-    Connect failures are retried for every method (nothing reached Vast). Read errors and
-    5xx answers are retried only for idempotent methods: a POST that may have reached Vast
-    is never resent blindly; the client reconciles it by listing instead.
-    """
-    return _TransportRetry(
+    """Return the ``Retry`` mounted on the session: connect failures only, any method."""
+    return Retry(
         total=attempts,
         connect=attempts,
-        read=attempts,
-        status=attempts,
+        read=0,
+        status=0,
         other=0,
         redirect=0,
-        allowed_methods=IDEMPOTENT_METHODS,
-        status_forcelist=RETRIED_SERVER_STATUSES,
         backoff_factor=0.25,
         backoff_max=4.0,
         backoff_jitter=0.25,
         raise_on_status=False,
         raise_on_redirect=False,
-        respect_retry_after_header=True,
+        respect_retry_after_header=False,
     )
 
 
+def retry_after_failure(method: str, status: int | None) -> bool:
+    """Whether a request may be sent again after a 5xx (``status``) or a lost answer (None)."""
+    if method.upper() not in IDEMPOTENT_METHODS:
+        return False
+    return status is None or status in RETRIED_SERVER_STATUSES
+
+
 @dataclass
-class RateLimitBackoff:
-    """How long to wait after the n-th consecutive 429 of one request, or give up.
+class Backoff:
+    """How long to wait after the n-th consecutive failure of one request, or give up.
 
     ``Retry-After`` wins when present; otherwise the wait is ``base * 2**(n-1)`` capped at
     ``cap``, plus up to ``jitter`` seconds so that threads that collided spread out.
@@ -87,3 +83,12 @@ def parse_retry_after(value: str | None) -> float | None:
             return max(0.0, float(value))
         except ValueError:
             return None
+
+
+# A 429: Vast says when; keep trying for a while (a storm lasts seconds).
+RateLimitBackoff = Backoff
+
+
+def server_error_backoff() -> Backoff:
+    """For 5xx answers and lost answers of idempotent requests: a few quick tries."""
+    return Backoff(budget=3, base=0.25, cap=4.0, jitter=0.25)

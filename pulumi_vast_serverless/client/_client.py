@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any
 
 from . import _routes
-from ._backoff import RateLimitBackoff
+from ._backoff import Backoff
 from ._errors import (
     VastAmbiguousCreateError,
     VastServerError,
@@ -96,7 +96,7 @@ class VastClient:
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
         list_cache_ttl: float = DEFAULT_LIST_TTL,
         rate_limits: Mapping[str, float] | None = _routes.DOCUMENTED_LIMITS,
-        rate_limit_backoff: RateLimitBackoff | None = None,
+        rate_limit_backoff: Backoff | None = None,
         settle: tuple[int, float] = DEFAULT_SETTLE,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:

@@ -18,7 +18,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from . import _routes
-from ._backoff import RateLimitBackoff, transport_retry
+from ._backoff import Backoff, retry_after_failure, server_error_backoff, transport_retry
 from ._errors import (
     VastAPIError,
     VastAuthError,
@@ -105,7 +105,7 @@ class Transport:
         autoscaler_url: str | None = None,
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
         rate_limits: Mapping[str, float] | None = _routes.DOCUMENTED_LIMITS,
-        rate_limit_backoff: RateLimitBackoff | None = None,
+        rate_limit_backoff: Backoff | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if not api_key or not api_key.strip():
@@ -116,7 +116,8 @@ class Transport:
         self._api_key = api_key.strip()
         self._host = urlsplit(self.base_url).netloc
         self._rate_limits = dict(rate_limits or {})
-        self.backoff = rate_limit_backoff or RateLimitBackoff()
+        self.backoff = rate_limit_backoff or Backoff()
+        self.server_backoff = server_error_backoff()
         self._sleep = sleep
         self._session = requests.Session()
         self._session.headers["Authorization"] = f"Bearer {self._api_key}"
@@ -140,16 +141,17 @@ class Transport:
         autoscaler: bool = False,
         on_send: Callable[[], None] | None = None,
     ) -> Row:
-        """Send one request (paced, 429s retried) and return the JSON body of a success.
+        """Send one request and return the JSON body of a success.
 
-        ``on_send`` is called just before each attempt leaves, so callers can tell how
-        fresh the answer is.
+        Every attempt is paced; 429s are retried, and so are 5xx answers and lost answers
+        of idempotent requests (see ``_backoff``). ``on_send`` is called just before each
+        attempt leaves, so callers can tell how fresh the answer is.
         """
         route = _routes.route_key(method, path)
         rate = self._rate_limits.get(route)
         pacer = shared_pacer(self._host, route, rate) if rate else None
         url = (self.autoscaler_url if autoscaler else self.base_url) + path
-        attempt = 0
+        limited = failed = 0
         while True:
             if pacer is not None:
                 pacer.wait()
@@ -161,23 +163,32 @@ class Transport:
                     method, url, json=body, timeout=self.timeout, allow_redirects=False
                 )
             except requests.RequestException as exc:
-                raise _transport_error(method, url, exc) from None
+                error = _transport_error(method, url, exc)
+                failed += 1
+                delay = self.server_backoff.delay(failed, None)
+                if error.maybe_sent and retry_after_failure(method, None) and delay is not None:
+                    log.debug("%s %s: %s; retry %d in %.2f s", method, url, error, failed, delay)
+                    self._sleep(delay)
+                    continue
+                raise error from None
+            status = response.status_code
             log.debug(
-                "%s %s -> %s in %.0f ms",
-                method,
-                url,
-                response.status_code,
-                (time.monotonic() - started) * 1000,
+                "%s %s -> %s in %.0f ms", method, url, status, (time.monotonic() - started) * 1000
             )
-            if response.status_code != 429:
-                return self._parse(method, url, path, response)
-            attempt += 1
-            delay = self.backoff.delay(attempt, response.headers.get("Retry-After"))
+            retry_after = response.headers.get("Retry-After")
+            if status == 429:
+                limited += 1
+                delay = self.backoff.delay(limited, retry_after)
+                if delay is not None and pacer is not None:
+                    pacer.hold_off(delay)
+            elif retry_after_failure(method, status):
+                failed += 1
+                delay = self.server_backoff.delay(failed, retry_after)
+            else:
+                delay = None
             if delay is None:
                 return self._parse(method, url, path, response)
-            if pacer is not None:
-                pacer.hold_off(delay)
-            log.debug("%s %s rate-limited; retry %d in %.2f s", method, url, attempt, delay)
+            log.debug("%s %s -> %s; retry in %.2f s", method, url, status, delay)
             self._sleep(delay)
 
     def _parse(self, method: str, url: str, path: str, response: requests.Response) -> Row:
@@ -239,7 +250,8 @@ def _api_error(
     if 300 <= status < 400:
         return VastClientError(*args, hint=f"Vast redirected: {URL_HINT}", error_code=code)
     if status >= 500:
-        return VastServerError(*args, error_code=code)
+        hint = "Vast failed on its side; run the same command again: what exists stays tracked"
+        return VastServerError(*args, hint=hint, error_code=code)
     if status == 400 or code == "invalid_args" or 200 <= status < 300:
         return VastValidationError(*args, hint=known, error_code=code)
     return VastClientError(*args, hint=known, error_code=code)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import sys
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
     ConfigureRequest,
+    CreateResult,
     DiffResult,
     ReadResult,
     ResourceProvider,
@@ -16,8 +19,9 @@ from pulumi.dynamic import (
 )
 
 from ..client._client import VastClient
-from ..client._errors import VastLookupError, VastNotFoundError, with_hint
+from ..client._errors import VastError, VastLookupError, VastNotFoundError, with_hint
 from ..client._rows import Row
+from ._host import one_line
 from ._properties import PROVIDER_ONLY, Failure, Prop, _Inputs, to_vast, validate
 from ._settings import ProviderSettings, resolve_settings, setting_problems, shared_client
 from ._values import PROVIDER_KEY, plain, same, secret, split_inputs
@@ -177,6 +181,35 @@ class VastProvider(ResourceProvider):
 
     # Helpers.
 
+    def created(
+        self,
+        object_id: int,
+        inputs: dict[str, Any],
+        sent: dict[str, Any],
+        finish: Callable[[Row], Row] | None = None,
+    ) -> CreateResult:
+        """The result of a create once Vast holds the object: from here on, never fail.
+
+        Reading it back, and ``finish`` (a follow-up write), may still fail (a key revoked
+        mid-run, Vast down): the object exists all the same, so the state must track it.
+        Its outputs then hold the values sent until the next refresh, and the failure is
+        reported as a message.
+        """
+        try:
+            row = self.current_row(object_id)
+            if finish is not None:
+                row = finish(row)
+        except VastError as exc:
+            print(
+                f"warning: {self.kind} {object_id} was created, but reading it back failed "
+                f"({one_line(exc)}); its outputs hold the values sent until the next "
+                "`pulumi refresh`",
+                file=sys.stderr,
+                flush=True,
+            )
+            row = {**sent, "id": object_id}
+        return CreateResult(str(object_id), self.outputs(row, inputs))
+
     def current_row(self, object_id: int) -> Row:
         """The object's row as Vast has it after this call's write."""
         row = self.find(self.list_rows(fresh=True), object_id)
@@ -192,8 +225,15 @@ class VastProvider(ResourceProvider):
         return {p.name for p in self.props}
 
     def previous_inputs(self, props: dict[str, Any]) -> dict[str, Any]:
-        """The declared inputs recorded in state (``props`` are the last outputs)."""
-        declared = set(plain(props.get(DECLARED)) or [])
+        """The declared inputs recorded in state (``props`` are the last outputs).
+
+        Props without a record are inputs themselves (a lookup, or ``pulumi refresh
+        --import-pending-creates``): what they set is what was declared.
+        """
+        recorded = plain(props.get(DECLARED))
+        if recorded is None:
+            recorded = [k for k in props if k in self.names() and plain(props[k]) is not None]
+        declared = set(recorded)
         inputs = self.parse({k: v for k, v in props.items() if k in declared})
         return {**inputs, **self.provider_settings(props)}
 

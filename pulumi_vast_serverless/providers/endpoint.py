@@ -63,27 +63,35 @@ class EndpointProvider(VastProvider):
         if same_name:
             endpoint_id = int(same_name[0]["id"])
             self.client.claim(_routes.ENDPOINTS, endpoint_id)
-            # The snapshot may be a moment old: send every declared field, not a diff.
-            if fields:
-                self.client.update_endpoint(endpoint_id, **fields)
-        else:
-            try:
-                endpoint_id = self.client.create_endpoint(
-                    known_ids=[row["id"] for row in rows], **fields
-                )
-            except VastAmbiguousCreateError as exc:
-                hint = (
-                    f"run again: if the endpoint {name!r} was created, the run finds it (Vast "
-                    "refuses a second endpoint of that name), else it creates it"
-                )
-                raise with_hint(exc, hint) from None
-        row = self.current_row(endpoint_id)
-        state = inputs.get("endpoint_state")
-        if state is not None and row.get("endpoint_state") != state:
+
+            def take_over(row: Row) -> Row:
+                # The snapshot may be a moment old: send every declared field, not a diff.
+                if fields:
+                    self.client.update_endpoint(endpoint_id, **fields)
+                    return self.current_row(endpoint_id)
+                return row
+
+            return self.created(endpoint_id, inputs, fields, take_over)
+        try:
+            endpoint_id = self.client.create_endpoint(
+                known_ids=[row["id"] for row in rows], **fields
+            )
+        except VastAmbiguousCreateError as exc:
+            hint = (
+                f"run again: if the endpoint {name!r} was created, the run finds it (Vast "
+                "refuses a second endpoint of that name), else it creates it"
+            )
+            raise with_hint(exc, hint) from None
+
+        def set_state(row: Row) -> Row:
+            state = inputs.get("endpoint_state")
+            if state is None or row.get("endpoint_state") == state:
+                return row
             # Vast's older documents say an endpoint always starts active.
             self.client.update_endpoint(endpoint_id, endpoint_state=state)
-            row = self.current_row(endpoint_id)
-        return CreateResult(str(endpoint_id), self.outputs(row, inputs))
+            return self.current_row(endpoint_id)
+
+        return self.created(endpoint_id, inputs, fields, set_state)
 
     def list_rows(self, *, fresh: bool = False, snapshot: bool = False) -> list[Row]:
         """List the account's endpoints."""

@@ -125,16 +125,20 @@ class WorkergroupProvider(VastProvider):
         if twins:
             group_id = int(twins[0]["id"])
             self.client.claim(_routes.WORKERGROUPS, group_id)
-            updatable = {k: v for k, v in fields.items() if k not in _NOT_UPDATABLE}
-            self.client.update_workergroup(group_id, **updatable)
-        else:
-            try:
-                group_id = self.client.create_workergroup(
-                    known_ids=[row["id"] for row in rows], **fields
-                )
-            except VastValidationError as exc:
-                raise self.explained(exc, endpoint_id) from None
-        return CreateResult(str(group_id), self.outputs(self.current_row(group_id), inputs))
+
+            def take_over(row: Row) -> Row:
+                updatable = {k: v for k, v in fields.items() if k not in _NOT_UPDATABLE}
+                self.client.update_workergroup(group_id, endpoint_id=endpoint_id, **updatable)
+                return self.current_row(group_id)
+
+            return self.created(group_id, inputs, fields, take_over)
+        try:
+            group_id = self.client.create_workergroup(
+                known_ids=[row["id"] for row in rows], **fields
+            )
+        except VastValidationError as exc:
+            raise self.explained(exc, endpoint_id) from None
+        return self.created(group_id, inputs, fields)
 
     def endpoint_id_of(self, inputs: dict[str, Any]) -> int:
         """The endpoint to attach to; a name is resolved here, never sent.

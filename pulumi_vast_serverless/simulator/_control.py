@@ -28,10 +28,24 @@ class SimulatorControl:
         times: int = 1,
         status: int = 500,
         seconds: float = 0.0,
+        for_seconds: float | None = None,
     ) -> None:
-        """Queue a fault on ``route`` (e.g. ``"POST /endptjobs/"``)."""
-        body = {"route": route, "kind": kind, "times": times, "status": status, "seconds": seconds}
+        """Queue a fault on ``route`` (e.g. ``"POST /endptjobs/"``): the next ``times``
+        requests, or every request for ``for_seconds`` seconds."""
+        body: dict[str, Any] = {
+            "route": route,
+            "kind": kind,
+            "times": times,
+            "status": status,
+            "seconds": seconds,
+        }
+        if for_seconds is not None:
+            body["for_seconds"] = for_seconds
         self._call("POST", "/_sim/faults", body)
+
+    def clear_faults(self) -> None:
+        """Drop every queued fault (objects and the log stay)."""
+        self._call("DELETE", "/_sim/faults")
 
     def reset(self) -> None:
         """Forget every object, logged request, fault and rate-limit count."""
@@ -44,6 +58,14 @@ class SimulatorControl:
     def revoke_key(self, key: str, revoked: bool = True) -> None:
         """Make Vast refuse ``key`` from now on (or accept it again)."""
         self._call("POST", "/_sim/keys", {"key": key, "revoked": revoked})
+
+    def issue_key(self, key: str, *, account_of: str) -> None:
+        """Accept ``key`` as a new key of the account that ``account_of`` belongs to."""
+        self._call("POST", "/_sim/keys", {"key": key, "account_of": account_of})
+
+    def inflight(self) -> dict[str, int]:
+        """API calls being handled right now, by route (``"POST /autojobs/"``: 2)."""
+        return dict(self._call("GET", "/_sim/inflight"))
 
     def set_host_only(self, key: str, host_only: bool = True) -> None:
         """Make ``key`` a host-only account's key, which Vast keeps out of serverless."""

@@ -29,9 +29,15 @@ def _answer(state: SimulatorState, method: str, path: str, body: Row) -> Any:
     if (method, path) == ("POST", "/_sim/faults"):
         state.faults.add(Fault.from_json(body))
         return {"success": True}
+    if (method, path) == ("DELETE", "/_sim/faults"):
+        state.faults.clear()
+        return {"success": True}
     if (method, path) == ("POST", "/_sim/reset"):
         state.reset()
         return {"success": True}
+    if (method, path) == ("GET", "/_sim/inflight"):
+        with state.log_lock:
+            return {route: n for route, n in state.inflight.items() if n}
     if (method, path) == ("GET", "/_sim/objects"):
         return {table: state.store.count(table) for table in ("endpoints", "workergroups")}
     if (method, path) == ("GET", "/_sim/variants"):
@@ -48,10 +54,19 @@ def _answer(state: SimulatorState, method: str, path: str, body: Row) -> Any:
 
 
 def _keys(state: SimulatorState, body: Row) -> Row:
-    """``{"key": K, "revoked": bool, "host_only": bool}``: change how Vast treats a key."""
+    """``{"key": K, "revoked": bool, "host_only": bool, "account_of": OTHER_KEY}``.
+
+    Revoke a key, make it a host-only account's, or issue it for the account ``OTHER_KEY``
+    belongs to (as a user who replaces a revoked key does).
+    """
     key = body.get("key")
     if not isinstance(key, str) or not key:
         raise ValueError("key must be a non-empty string")
+    other = body.get("account_of")
+    if other is not None:
+        if not isinstance(other, str) or not other:
+            raise ValueError("account_of must be a key")
+        state.accounts[tenant_of(key)] = state.account_of(other)
     for flag, tenants in (("revoked", state.revoked), ("host_only", state.host_only)):
         if flag in body:
             (tenants.add if body[flag] else tenants.discard)(tenant_of(key))

@@ -132,7 +132,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not isinstance(body, dict):
             raise _ReplyError(400, ApiError(400, "request body must be a JSON object").body)
         key = self._api_key(body)
-        tenant = tenant_of(key)
+        tenant = state.account_of(key)
         if not state.accepts(key):
             raise _ReplyError(401, _BAD_KEY)
         if state.limiter is not None:
@@ -145,12 +145,20 @@ class _Handler(BaseHTTPRequestHandler):
                     {"Retry-After": str(max(1, math.ceil(wait)))},
                 )
         fault = state.faults.take(route_key)
-        if fault is not None:
-            self._before(fault)
-        reply = self._handle(route, route_key, path, body, key, tenant)
+        with state.log_lock:
+            state.inflight[route_key] += 1
+        try:
+            if fault is not None:
+                self._before(fault)
+            reply = self._handle(route, route_key, path, body, key, tenant)
+        finally:
+            with state.log_lock:
+                state.inflight[route_key] -= 1
         if fault is not None and fault.kind == "drop_after_commit":
             self._drop()
             return 0, None
+        if fault is not None and fault.kind == "revoke_key_after":
+            state.revoked.add(tenant_of(key))
         return 200, reply
 
     def _handle(
@@ -244,4 +252,6 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(data)
+        # A client that went away (a killed `pulumi up`) gets nothing: Vast committed anyway.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,10 @@ class SimulatorState:
         self.api_keys = set(api_keys)
         self.revoked: set[str] = set()  # tenants whose key was revoked
         self.host_only: set[str] = set()  # tenants of host-only accounts
+        # A key issued for an existing account: its tenant -> the account's tenant.
+        self.accounts: dict[str, str] = {}
+        #: API calls being handled now, by route (tests wait for a create to be in flight).
+        self.inflight: Counter[str] = Counter()
         self.faults = FaultQueue()
         self.variants = Variants()
         self.log: list[Row] = []
@@ -50,7 +55,12 @@ class SimulatorState:
         """Whether ``key`` is a valid, unrevoked key."""
         if not key or tenant_of(key) in self.revoked:
             return False
-        return not self.api_keys or key in self.api_keys
+        return not self.api_keys or key in self.api_keys or tenant_of(key) in self.accounts
+
+    def account_of(self, key: str) -> str:
+        """The tenant (account) whose objects ``key`` reaches."""
+        tenant = tenant_of(key)
+        return self.accounts.get(tenant, tenant)
 
     def reset(self) -> None:
         """Forget every object, request, fault, key flag, variant and rate-limit count."""
@@ -59,6 +69,7 @@ class SimulatorState:
         self.variants.reset()
         self.revoked.clear()
         self.host_only.clear()
+        self.accounts.clear()
         if self.limiter is not None:
             self.limiter.reset()
         with self.log_lock:

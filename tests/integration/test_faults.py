@@ -123,3 +123,46 @@ def test_unreachable_api_is_a_transport_error_without_the_key() -> None:
     with pytest.raises(VastTransportError, match="could not connect") as caught:
         dead.list_endpoints()
     assert_no_key(str(caught.value) + repr(caught.value))
+
+
+def test_sibling_creates_with_lost_answers_each_find_their_own(
+    client: VastClient, control: SimulatorControl
+) -> None:
+    """Concurrent creates on one endpoint, three answers lost: told apart by every field."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    endpoint_id = client.create_endpoint(endpoint_name="siblings")
+    known = [row["id"] for row in client.list_workergroups(fresh=True)]
+    control.fault("POST /autojobs/", "drop_after_commit", times=3)
+
+    def create(n: int) -> int:
+        return client.create_workergroup(
+            known_ids=known, endpoint_id=endpoint_id, template_hash="same", gpu_ram=8 * (n + 1)
+        )
+
+    with ThreadPoolExecutor(4) as pool:
+        ids = list(pool.map(create, range(4)))
+    rows = {row["id"]: row["gpu_ram"] for row in client.list_workergroups(fresh=True)}
+    assert sorted(rows) == sorted(ids)  # four groups, none twice
+    assert [rows[i] for i in ids] == [8.0, 16.0, 24.0, 32.0]  # each got its own
+
+
+def test_identical_sibling_creates_with_lost_answers_get_distinct_ids(
+    client: VastClient, control: SimulatorControl
+) -> None:
+    """Two identical creates, both answers lost: interchangeable, but never one id twice."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    endpoint_id = client.create_endpoint(endpoint_name="twins")
+    control.fault("POST /autojobs/", "drop_after_commit", times=2)
+    with ThreadPoolExecutor(2) as pool:
+        ids = list(
+            pool.map(
+                lambda _: client.create_workergroup(
+                    known_ids=[], endpoint_id=endpoint_id, template_hash="same"
+                ),
+                range(2),
+            )
+        )
+    assert len(set(ids)) == 2
+    assert sorted(row["id"] for row in client.list_workergroups(fresh=True)) == sorted(ids)

@@ -10,6 +10,7 @@ import pytest
 from pulumi_vast_serverless.client._backoff import (
     RateLimitBackoff,
     parse_retry_after,
+    retry_after_failure,
     transport_retry,
 )
 
@@ -47,14 +48,28 @@ def test_budget_exhausted_gives_up() -> None:
     assert backoff.delay(4, "1") is None
 
 
-def test_transport_retry_never_repeats_a_post_after_an_answer() -> None:
-    retry = transport_retry()
-    assert retry.is_retry("GET", 503)
-    assert retry.is_retry("PUT", 502)
-    assert not retry.is_retry("POST", 503)
-    assert not retry.is_retry("POST", 500)
+@pytest.mark.parametrize(
+    ("method", "status", "again"),
+    [
+        ("GET", 503, True),
+        ("PUT", 502, True),
+        ("DELETE", 500, True),
+        ("DELETE", None, True),  # the answer was lost: deleting twice is harmless
+        ("POST", 503, False),  # a create is reconciled by listing, never resent blindly
+        ("POST", None, False),
+        ("GET", 400, False),
+        ("GET", 429, False),  # 429s have their own paced loop
+    ],
+)
+def test_only_idempotent_requests_are_sent_again_after_a_failure(
+    method: str, status: int | None, again: bool
+) -> None:
+    assert retry_after_failure(method, status) is again
 
 
-def test_transport_retry_leaves_429_to_the_paced_loop() -> None:
+def test_urllib3_retries_connect_failures_only() -> None:
+    """Anything that reached Vast is retried by the paced loop, never by urllib3."""
     retry = transport_retry()
-    assert not retry.is_retry("GET", 429, has_retry_after=True)
+    assert retry.connect == 3
+    assert (retry.read, retry.status) == (0, 0)
+    assert not retry.is_retry("GET", 503)
