@@ -5,13 +5,15 @@ lookups of objects a stack does not own (``Endpoint.get``, ``get_endpoint``), ``
 for the REST API, and the exception tree (see ``client._errors``).
 """
 
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
+
 from ._version import __version__
 from .client import (
     DEFAULT_BASE_URL,
     VastAmbiguousCreateError,
     VastAPIError,
     VastAuthError,
-    VastClient,
     VastClientError,
     VastConfigError,
     VastConflictError,
@@ -24,16 +26,19 @@ from .client import (
     VastValidationError,
     VastWaitTimeoutError,
 )
-from .resources import (
-    Endpoint,
-    EndpointArgs,
-    EndpointInfo,
-    Workergroup,
-    WorkergroupArgs,
-    WorkergroupInfo,
-    get_endpoint,
-    get_workergroups,
-)
+
+if _TYPE_CHECKING:
+    from .client import VastClient
+    from .resources import (
+        Endpoint,
+        EndpointArgs,
+        EndpointInfo,
+        Workergroup,
+        WorkergroupArgs,
+        WorkergroupInfo,
+        get_endpoint,
+        get_workergroups,
+    )
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -63,10 +68,46 @@ __all__ = [
     "get_workergroups",
 ]
 
-# Show public names as `pulumi_vast_serverless.X` in tracebacks and reprs (as httpx does),
-# not as the private module that defines them.
+# Loaded on first use: the provider process (which imports only ``providers``) then never
+# pays for the resources or the HTTP stack before it needs them.
+_LAZY = {"VastClient": ".client"} | dict.fromkeys(
+    [
+        "Endpoint",
+        "EndpointArgs",
+        "EndpointInfo",
+        "Workergroup",
+        "WorkergroupArgs",
+        "WorkergroupInfo",
+        "get_endpoint",
+        "get_workergroups",
+    ],
+    ".resources",
+)
+
+
+def _public(value: _Any) -> _Any:
+    """Show a public class as ``pulumi_vast_serverless.X`` in tracebacks and reprs (as httpx
+    does), not as the private module that defines it."""
+    if isinstance(value, type):
+        value.__module__ = __name__
+    return value
+
+
+def __getattr__(name: str) -> _Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = _public(getattr(import_module(_LAZY[name], __name__), name))
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
 for _name in __all__:
-    _value = globals()[_name]
-    if isinstance(_value, type):
-        _value.__module__ = __name__
-del _name, _value
+    if _name not in _LAZY:
+        _public(globals()[_name])
+del _name

@@ -1,61 +1,262 @@
-"""Benchmarks with figures for the notes: `python scripts/bench.py [NAME ...]`.
+"""Benchmarks with figures for the notes: `python scripts/bench.py NAME [ARGS]`.
 
-- concurrency: 8 threads create 40 endpoints through one client under Vast's documented
-  limits; reports requests, 429s, wall time and the minimum the limits allow.
-- quickstart: `pulumi up` of examples/quickstart through the real engine; reports the API
-  requests it sent and the 429s it met.
-- refresh: `pulumi refresh` of 1 endpoint and N workergroups; reports list calls.
+- `scale [N] [G]` (default 10 2): an N x G stack (N endpoints, G workergroups each)
+  through the real engine against a simulator process enforcing Vast's documented limits.
+  For each step (up, unchanged up, preview, refresh, update of every endpoint, destroy)
+  it prints the wall time, the requests by route, the 429s, the floor the limits allow
+  for those requests, and the ratio wall / (floor + engine), where "engine" is the wall
+  time of an empty program's `up` measured in the same run.
+- `quickstart`: examples/quickstart's `up` against the same empty-program `up`, and where
+  the rest of the time goes (requests, pacing waits).
+- `concurrency`: 8 threads create 40 endpoints through one client; requests, 429s, wall
+  time and the minimum the limits allow.
+
+The simulator runs as its own process (`VAST_BENCH_SIMULATOR_PYTHONPATH` chooses which
+package provides it, `VAST_BENCH_SIMULATOR_ARGS` adds options), so the package under test
+can be another checkout (PYTHONPATH), e.g. an older one for a before/after table.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
+import re
 import runpy
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from statistics import median
+from typing import Any
 
 import pulumi
+import requests
 
 from pulumi_vast_serverless import Endpoint, VastClient, Workergroup
-from pulumi_vast_serverless.client._routes import DOCUMENTED_LIMITS, route_key
-from pulumi_vast_serverless.simulator import SimulatorControl, run_simulator
 from pulumi_vast_serverless.testing import local_stack
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "bench-key"
+_ID = re.compile(r"/\d+/")
 
 
-def minimum_seconds(requests_per_route: Counter[str]) -> float:
-    """The least wall time the documented per-second limits allow for these requests."""
-    return max(
-        (
-            math.ceil(n / DOCUMENTED_LIMITS[route]) - 1
-            for route, n in requests_per_route.items()
-            if route in DOCUMENTED_LIMITS
-        ),
-        default=0,
+@dataclass
+class Simulator:
+    url: str
+
+    @property
+    def root(self) -> str:
+        return self.url.removesuffix("/api/v0")
+
+    def log(self) -> list[dict[str, Any]]:
+        return list(requests.get(self.root + "/_sim/requests", timeout=10).json())
+
+    def limits(self) -> dict[str, float]:
+        return dict(requests.get(self.root + "/_sim/limits", timeout=10).json())
+
+
+@contextmanager
+def simulator() -> Iterator[Simulator]:
+    """A simulator process with Vast's documented limits."""
+    env = dict(os.environ)
+    if os.environ.get("VAST_BENCH_SIMULATOR_PYTHONPATH"):
+        env["PYTHONPATH"] = os.environ["VAST_BENCH_SIMULATOR_PYTHONPATH"]
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pulumi_vast_serverless.simulator",
+            "--port",
+            "0",
+            *os.environ.get("VAST_BENCH_SIMULATOR_ARGS", "").split(),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    try:
+        assert process.stdout is not None
+        yield Simulator(process.stdout.readline().strip())
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=10)
+
+
+def route_of(entry: dict[str, Any]) -> str:
+    path = entry["path"].removeprefix("/api/v0")
+    return f"{entry['method']} {_ID.sub('/{id}/', path)}"
+
+
+def floor_seconds(per_route: Counter[str], limits: dict[str, float]) -> float:
+    """The least time Vast's limits allow for these requests (the simulator's window:
+    a burst of floor(rate) per capacity/rate seconds)."""
+    least = 0.0
+    for route, count in per_route.items():
+        rate = limits.get(route)
+        if rate:
+            capacity = max(1, math.floor(rate))
+            least = max(least, (math.ceil(count / capacity) - 1) * capacity / rate)
+    return least
+
+
+@dataclass
+class Step:
+    name: str
+    wall: float
+    routes: Counter[str]
+    throttled: int
+    floor: float
+
+
+@dataclass
+class Rounds:
+    """One step over several rounds: each round's wall and ratio, its last round's routes."""
+
+    name: str
+    walls: list[float]
+    ratios: list[float]
+    last: Step
+
+    def line(self) -> str:
+        sent = sum(self.last.routes.values())
+        by_route = ", ".join(f"{r} {n}" for r, n in sorted(self.last.routes.items()))
+        return (
+            f"{self.name:<14} wall {median(self.walls):6.2f}s ({min(self.walls):.2f}-"
+            f"{max(self.walls):.2f})  requests {sent:3d}  429s {self.last.throttled:2d}  floor "
+            f"{self.last.floor:5.2f}s  ratio {median(self.ratios):4.2f} ({min(self.ratios):.2f}-"
+            f"{max(self.ratios):.2f})  [{by_route}]"
+        )
+
+
+def collect(rounds: list[tuple[float, list[Step]]]) -> tuple[list[float], list[Rounds]]:
+    """Per-step medians over rounds of (engine time, steps)."""
+    engines = [engine for engine, _ in rounds]
+    table = []
+    for index, step in enumerate(rounds[-1][1]):
+        walls = [steps[index].wall for _, steps in rounds]
+        ratios = [steps[index].wall / (steps[index].floor + e) for e, steps in rounds]
+        table.append(Rounds(step.name, walls, ratios, step))
+    return engines, table
+
+
+def report(title: str, engines: list[float], table: list[Rounds]) -> None:
+    print(
+        f"{title}: {len(engines)} rounds; empty-program up (engine) median {median(engines):.2f}s "
+        f"({min(engines):.2f}-{max(engines):.2f}); ratio = wall / (floor + engine)"
+    )
+    for row in table:
+        print("  " + row.line())
+
+
+def timed(name: str, sim: Simulator, action: Callable[[], object]) -> Step:
+    before = len(sim.log())
+    started = time.monotonic()
+    action()
+    wall = time.monotonic() - started
+    fresh = sim.log()[before:]
+    routes = Counter(route_of(e) for e in fresh if e["status"] != 429)
+    throttled = sum(1 for e in fresh if e["status"] == 429)
+    return Step(name, wall, routes, throttled, floor_seconds(routes, sim.limits()))
+
+
+def engine_dir() -> str:
+    out = subprocess.run(
+        [str(ROOT / "scripts" / "ensure-pulumi")], capture_output=True, text=True, check=True
+    )
+    return out.stdout.strip().splitlines()[-1]
+
+
+def empty_up(sim: Simulator, bin_dir: str, state: str) -> float:
+    stack = local_stack(
+        lambda: None,
+        state_dir=state,
+        api_url=sim.url,
+        api_key=KEY,
+        stack_name="empty",
+        pulumi_bin_dir=bin_dir,
+    )
+    started = time.monotonic()
+    stack.up()
+    return time.monotonic() - started
+
+
+def scale(endpoints: int = 10, groups: int = 2, rounds: int = 3) -> None:
+    spec = {"min_load": 1.0}
+
+    def program() -> None:
+        for n in range(endpoints):
+            endpoint = Endpoint(f"ep{n}", endpoint_name=f"bench-{n}", min_load=spec["min_load"])
+            for g in range(groups):
+                Workergroup(
+                    f"ep{n}-wg{g}",
+                    endpoint_id=endpoint.id,
+                    template_hash=f"template-{g}",
+                    gpu_ram=24 * (g + 1),
+                )
+        pulumi.export("n", endpoints)
+
+    bin_dir = engine_dir()
+    results = []
+    for _ in range(rounds):
+        spec["min_load"] = 1.0
+        with simulator() as sim, tempfile.TemporaryDirectory() as state:
+            engine = empty_up(sim, bin_dir, state)
+            stack = local_stack(
+                program, state_dir=state, api_url=sim.url, api_key=KEY, pulumi_bin_dir=bin_dir
+            )
+            steps = [
+                timed("up", sim, stack.up),
+                timed("unchanged up", sim, stack.up),
+                timed("preview", sim, stack.preview),
+                timed("refresh", sim, stack.refresh),
+            ]
+            spec["min_load"] = 2.0
+            steps.append(timed("update all", sim, stack.up))
+            steps.append(timed("destroy", sim, stack.destroy))
+        results.append((engine, steps))
+    report(f"scale {endpoints} x {groups}", *collect(results))
+
+
+def quickstart(rounds: int = 5) -> None:
+    def program() -> None:
+        runpy.run_path(str(ROOT / "examples" / "quickstart" / "__main__.py"), run_name="__main__")
+
+    bin_dir = engine_dir()
+    results, spans = [], []
+    for _ in range(rounds):
+        with simulator() as sim, tempfile.TemporaryDirectory() as state:
+            engine = empty_up(sim, bin_dir, state)
+            stack = local_stack(
+                program, state_dir=state, api_url=sim.url, api_key=KEY, pulumi_bin_dir=bin_dir
+            )
+            before = len(sim.log())
+            step = timed("quickstart up", sim, stack.up)
+            times = [e["time"] for e in sim.log()[before:]]
+        results.append((engine, [step]))
+        spans.append(times[-1] - times[0])
+    engines, table = collect(results)
+    report("quickstart", engines, table)
+    versus_empty = [steps[0].wall / engine for engine, steps in results]
+    print(
+        f"  wall / empty-program up: median {median(versus_empty):.2f} ({min(versus_empty):.2f}-"
+        f"{max(versus_empty):.2f}); first to last API request median {median(spans):.2f}s; the "
+        "rest is the engine and the provider process starting (python, pulumi, this package)"
     )
 
 
-def summarize(control: SimulatorControl) -> tuple[int, int, Counter[str]]:
-    log = control.requests()
-    routes: Counter[str] = Counter()
-    for entry in log:
-        if entry["status"] != 429:
-            routes[route_key(entry["method"], entry["path"].removeprefix("/api/v0"))] += 1
-    return len(log), sum(1 for e in log if e["status"] == 429), routes
-
-
 def concurrency(threads: int = 8, per_thread: int = 5) -> None:
-    with run_simulator() as url:
-        client = VastClient(KEY, base_url=url)
+    with simulator() as sim:
+        client = VastClient(KEY, base_url=sim.url)
         lock = threading.Lock()
         errors: list[str] = []
 
@@ -67,82 +268,30 @@ def concurrency(threads: int = 8, per_thread: int = 5) -> None:
                     with lock:
                         errors.append(str(exc))
 
-        started = time.monotonic()
-        with ThreadPoolExecutor(threads) as pool:
-            list(pool.map(work, range(threads)))
-        wall = time.monotonic() - started
-        control = SimulatorControl(url)
-        sent, throttled, routes = summarize(control)
-        created = len(client.list_endpoints(fresh=True))
-    floor = minimum_seconds(routes)
-    print(
-        f"concurrency: {threads} threads x {per_thread} creates; errors={len(errors)} "
-        f"endpoints={created} requests={sent} 429s={throttled} wall={wall:.2f}s "
-        f"minimum={floor:.2f}s ratio={wall / floor:.3f}"
-    )
-
-
-def engine_dir() -> str:
-    out = subprocess.run(
-        [str(ROOT / "scripts" / "ensure-pulumi")], capture_output=True, text=True, check=True
-    )
-    return out.stdout.strip().splitlines()[-1]
-
-
-def quickstart() -> None:
-    def program() -> None:
-        runpy.run_path(str(ROOT / "examples" / "quickstart" / "__main__.py"), run_name="__main__")
-
-    with run_simulator() as url, tempfile.TemporaryDirectory() as state:
-        stack = local_stack(
-            program, state_dir=state, api_url=url, api_key=KEY, pulumi_bin_dir=engine_dir()
+        step = timed(
+            "40 creates",
+            sim,
+            lambda: list(ThreadPoolExecutor(threads).map(work, range(threads))),
         )
-        started = time.monotonic()
-        stack.up()
-        wall = time.monotonic() - started
-        sent, throttled, routes = summarize(SimulatorControl(url))
-    print(
-        f"quickstart up: requests={sent} 429s={throttled} wall={wall:.2f}s by route={dict(routes)}"
-    )
-
-
-def refresh(groups: int = 10) -> None:
-    def program() -> None:
-        ep = Endpoint("ep", endpoint_name="bench")
-        for n in range(groups):
-            Workergroup(f"wg{n}", endpoint_id=ep.id, template_hash=f"h{n}")
-        pulumi.export("id", ep.id)
-
-    with run_simulator() as url, tempfile.TemporaryDirectory() as state:
-        stack = local_stack(
-            program, state_dir=state, api_url=url, api_key=KEY, pulumi_bin_dir=engine_dir()
-        )
-        stack.up()
-        control = SimulatorControl(url)
-        before = len(control.requests())
-        started = time.monotonic()
-        stack.refresh()
-        wall = time.monotonic() - started
-        log = control.requests()[before:]
-    lists = Counter(e["path"] for e in log if e["method"] == "GET")
-    print(
-        f"refresh of 1 endpoint + {groups} workergroups: requests={len(log)} "
-        f"lists={dict(lists)} wall={wall:.2f}s"
-    )
+    print(f"concurrency: {threads} threads x {per_thread} creates, errors {len(errors)}")
+    report("concurrency", *collect([(0.0, [step])]))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    benches = {"concurrency": concurrency, "quickstart": quickstart, "refresh": refresh}
-    parser.add_argument("which", nargs="*", help=f"any of {', '.join(benches)} (default: all)")
-    chosen = parser.parse_args().which or list(benches)
-    for which in chosen:
-        if which not in benches:
-            parser.error(f"unknown benchmark {which!r}; choose from {', '.join(benches)}")
-        benches[which]()
-        sys.stdout.flush()
+    parser.add_argument("which", choices=("scale", "quickstart", "concurrency"))
+    parser.add_argument("args", nargs="*", type=int, help="scale: N and G")
+    parser.add_argument("--rounds", type=int, help="rounds to take medians over")
+    args = parser.parse_args()
+    if args.which == "scale":
+        scale(*args.args, **({"rounds": args.rounds} if args.rounds else {}))
+    elif args.which == "quickstart":
+        quickstart(**({"rounds": args.rounds} if args.rounds else {}))
+    else:
+        concurrency()
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":

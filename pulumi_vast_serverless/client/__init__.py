@@ -7,7 +7,9 @@ concurrent callers), ``_rows`` (normalising what Vast returns), ``_routes`` (rou
 their documented limits), ``_offer_query`` (Vast's offer query language).
 """
 
-from ._client import VastClient
+from typing import TYPE_CHECKING, Any
+
+from ._config import DEFAULT_BASE_URL
 from ._errors import (
     VastAmbiguousCreateError,
     VastAPIError,
@@ -24,7 +26,9 @@ from ._errors import (
     VastValidationError,
     VastWaitTimeoutError,
 )
-from ._http import DEFAULT_BASE_URL
+
+if TYPE_CHECKING:
+    from ._client import VastClient
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -44,3 +48,13 @@ __all__ = [
     "VastValidationError",
     "VastWaitTimeoutError",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The HTTP stack (requests, urllib3) loads on first use: checking inputs at preview,
+    # in the provider process, needs none of it.
+    if name == "VastClient":
+        from ._client import VastClient
+
+        return VastClient
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

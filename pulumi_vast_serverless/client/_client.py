@@ -7,23 +7,27 @@ import re
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from functools import partial
 from typing import Any
 
 from . import _routes
 from ._backoff import Backoff
+from ._config import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
 from ._errors import (
     VastAmbiguousCreateError,
     VastServerError,
     VastTransportError,
     VastValidationError,
 )
-from ._http import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, Transport
+from ._http import Transport
 from ._rows import Row, created_id, matches_sent, normalize_row
 from ._shared_list import SharedList
 
 DEFAULT_LIST_TTL = 2.0
+# Before a list takes its route's last free slot: how long a sibling write (created by the
+# engine a moment later) may take to start. Missing it costs a whole rate-limit window.
+SIBLING_GRACE = 0.05
 # After a create timed out: list this many more times, this many seconds apart, before
 # declaring it ambiguous (a slow POST usually commits within seconds).
 DEFAULT_SETTLE = (5, 2.0)
@@ -33,33 +37,68 @@ _EMPTY_ACCOUNT = re.compile(r"^no (endpoints|workergroups|autojobs) for user\b.*
 log = logging.getLogger("pulumi_vast_serverless")
 
 
-class _Claims:
-    """The ids of one collection that creates and adoptions in this process took.
+class _Writes:
+    """The writes of one collection under way, and the ids its creates took.
 
-    A create whose answer was lost looks for its object among the new rows; rows a
-    sibling create already took are not candidates, and the look waits until no sibling's
-    POST is still unanswered (its row could be mistaken for ours).
+    A fresh read waits (briefly) for sibling writes under way before its request leaves,
+    so one list answers the siblings that wrote at about the same time. A create whose
+    answer was lost looks for its object among the new rows; rows a sibling create took
+    are not candidates, and the look waits until no sibling's request is on the wire
+    unanswered (its row could be mistaken for ours).
     """
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._taken: set[int] = set()
-        self._posting = 0
+        self._under_way = 0
+        self._on_wire = 0
 
     @contextmanager
-    def posting(self) -> Iterator[None]:
+    def coming(self) -> Iterator[None]:
+        """Around work that ends in a write (a whole create): fresh reads wait for it."""
         with self._cond:
-            self._posting += 1
+            self._under_way += 1
         try:
             yield
         finally:
             with self._cond:
-                self._posting -= 1
+                self._under_way -= 1
                 self._cond.notify_all()
 
-    def wait_for_siblings(self, timeout: float) -> None:
+    @contextmanager
+    def sending(self) -> Iterator[Callable[[], None]]:
+        """Around one write: the callable marks it as on the wire (once, when it leaves)."""
+        sent = False
+
+        def mark() -> None:
+            nonlocal sent
+            if not sent:
+                with self._cond:
+                    self._on_wire += 1
+                sent = True
+
         with self._cond:
-            self._cond.wait_for(lambda: self._posting == 0, timeout)
+            self._under_way += 1
+        try:
+            yield mark
+        finally:
+            with self._cond:
+                self._under_way -= 1
+                self._on_wire -= 1 if sent else 0
+                self._cond.notify_all()
+
+    def wait_settled(self, timeout: float, grace: float = 0.0) -> None:
+        """Block until no write of this collection is under way, or ``timeout``; with none
+        under way, first give one ``grace`` seconds to start."""
+        with self._cond:
+            if self._under_way == 0:
+                self._cond.wait_for(lambda: self._under_way > 0, grace)
+            self._cond.wait_for(lambda: self._under_way == 0, timeout)
+
+    def wait_answered(self, timeout: float) -> None:
+        """Block until every write of this collection on the wire is answered."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._on_wire == 0, timeout)
 
     def take(self, object_id: int) -> None:
         with self._cond:
@@ -113,11 +152,16 @@ class VastClient:
         self.timeout = timeout
         self._settle_looks, self._settle_interval = settle
         self._sleep = sleep
+        collections = (_routes.ENDPOINTS, _routes.WORKERGROUPS)
+        self._writes = {collection: _Writes() for collection in collections}
         self._lists = {
-            collection: SharedList(partial(self._list, collection), list_cache_ttl)
-            for collection in (_routes.ENDPOINTS, _routes.WORKERGROUPS)
+            collection: SharedList(
+                partial(self._list, collection),
+                list_cache_ttl,
+                settle=partial(self._settle_reads, collection),
+            )
+            for collection in collections
         }
-        self._claims = {collection: _Claims() for collection in self._lists}
 
     def __repr__(self) -> str:
         return f"VastClient(base_url={self.base_url!r})"
@@ -187,19 +231,38 @@ class VastClient:
     def claim(self, collection: str, object_id: int) -> None:
         """Record that this process owns ``object_id`` (an adoption), so no lost create
         mistakes it for its own."""
-        self._claims[collection].take(int(object_id))
+        self._writes[collection].take(int(object_id))
+
+    def write_coming(self, collection: str) -> AbstractContextManager[None]:
+        """Declare work that will write ``collection`` (a create, from its first look):
+        reads that must follow a sibling's write wait for it, and one list serves both."""
+        return self._writes[collection].coming()
 
     def claimed(self, collection: str, object_id: int) -> bool:
         """Whether a create or adoption of this process took ``object_id``."""
-        return int(object_id) in self._claims[collection]
+        return int(object_id) in self._writes[collection]
 
     # Internals
+
+    def _settle_reads(self, collection: str, timeout: float) -> None:
+        """Before a fresh list leaves, let sibling writes land so that they need no list of
+        their own: writes already on the wire always (milliseconds); writes still under
+        way (or about to start, ``SIBLING_GRACE``) when this list would take the route's
+        last free slot of the window. With no slot free the pacer makes it wait anyway,
+        and callers join it meanwhile."""
+        writes = self._writes[collection]
+        if self._http.spare("GET", collection) == 1:
+            writes.wait_settled(timeout, grace=SIBLING_GRACE)
+        else:
+            writes.wait_answered(timeout)
 
     def _write(
         self, method: str, collection: str, object_id: int, body: dict[str, Any] | None
     ) -> None:
+        path = _routes.item_path(collection, object_id)
         try:
-            self._http.request(method, _routes.item_path(collection, object_id), body)
+            with self._writes[collection].sending() as on_send:
+                self._http.request(method, path, body, on_send=on_send)
         finally:
             self._lists[collection].note_write()
 
@@ -218,17 +281,13 @@ class VastClient:
     def _create(
         self, collection: str, fields: dict[str, Any], known_ids: Collection[int] | None
     ) -> int:
-        claims = self._claims[collection]
-        with claims.posting():
-            try:
-                object_id = self._post_create(collection, fields)
-            except (VastServerError, VastTransportError) as exc:
-                failure = exc
-            else:
-                claims.take(object_id)
-                return object_id
-            finally:
-                self._lists[collection].note_write()
+        try:
+            object_id = self._post_create(collection, fields)
+        except (VastServerError, VastTransportError) as exc:
+            failure = exc
+        else:
+            self._writes[collection].take(object_id)
+            return object_id
         if isinstance(failure, VastTransportError) and not failure.maybe_sent:
             raise failure
         url = self.base_url + collection
@@ -260,15 +319,16 @@ class VastClient:
             raise VastAmbiguousCreateError("POST", url, str(exc), fields) from exc
         # A 5xx or a dropped connection means Vast is done with the request, and the list
         # shows it did not commit: one resend is safe.
-        try:
-            object_id = self._post_create(collection, fields)
-        finally:
-            self._lists[collection].note_write()
-        self._claims[collection].take(object_id)
+        object_id = self._post_create(collection, fields)
+        self._writes[collection].take(object_id)
         return object_id
 
     def _post_create(self, collection: str, fields: dict[str, Any]) -> int:
-        body = self._http.request("POST", collection, fields)
+        try:
+            with self._writes[collection].sending() as on_send:
+                body = self._http.request("POST", collection, fields, on_send=on_send)
+        finally:
+            self._lists[collection].note_write()
         object_id = created_id(body)
         if object_id is None:
             url = self.base_url + collection
@@ -279,9 +339,9 @@ class VastClient:
         self, collection: str, fields: dict[str, Any], known_ids: Collection[int]
     ) -> int | None:
         """The new row that matches every field sent, and that no sibling create took."""
-        claims = self._claims[collection]
+        claims = self._writes[collection]
         # A sibling's unanswered POST may be the row we would otherwise take for ours.
-        claims.wait_for_siblings(timeout=sum(self.timeout))
+        claims.wait_answered(timeout=sum(self.timeout))
         known = {int(i) for i in known_ids}
         rows = self._lists[collection].get(fresh=True)
         candidates = [

@@ -14,8 +14,11 @@ from collections.abc import Callable
 from ._routes import window
 
 # Vast counts arrivals and we count departures; the margin absorbs the difference in
-# latency between two requests of the same window.
-WINDOW_MARGIN = 0.06
+# latency between two requests of the same window. It starts small and widens each time
+# Vast still answers 429 on the route (a network with more jitter), up to MAX_MARGIN.
+WINDOW_MARGIN = 0.02
+MARGIN_STEP = 0.05
+MAX_MARGIN = 0.25
 
 
 class RoutePacer:
@@ -33,8 +36,8 @@ class RoutePacer:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.capacity, seconds = window(rate)
-        self.span = seconds + margin
+        self.capacity, self.window = window(rate)
+        self.span = self.window + margin
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
@@ -53,6 +56,15 @@ class RoutePacer:
             self._granted.append(at)
             return at - now
 
+    def available(self) -> int:
+        """How many requests could leave right now without waiting."""
+        with self._lock:
+            now = self._clock()
+            if now < self._hold_until:
+                return 0
+            recent = sum(1 for at in self._granted if at > now - self.span)
+            return max(0, self.capacity - recent)
+
     def wait(self) -> None:
         """Block until this thread may send."""
         delay = self.reserve()
@@ -60,9 +72,11 @@ class RoutePacer:
             self._sleep(delay)
 
     def hold_off(self, seconds: float) -> None:
-        """Grant nothing for ``seconds``: Vast said the route is over its limit."""
+        """Grant nothing for ``seconds``, and widen the margin: Vast said the route is over
+        its limit though the pacer kept to it."""
         with self._lock:
             self._hold_until = max(self._hold_until, self._clock() + seconds)
+            self.span = min(self.window + MAX_MARGIN, self.span + MARGIN_STEP)
 
 
 _registry: dict[tuple[str, str], RoutePacer] = {}

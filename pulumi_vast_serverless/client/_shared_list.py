@@ -27,6 +27,8 @@ from typing import Any
 from ._errors import VastError, with_hint
 
 Row = dict[str, Any]
+# The longest a fresh read waits for sibling writes under way before it leaves.
+SETTLE_SECONDS = 0.5
 # The fetch calls its argument just before the request leaves (each attempt).
 Fetch = Callable[[Callable[[], None]], list[Row]]
 
@@ -41,11 +43,17 @@ class SharedList:
     """The rows of one list route; thread-safe."""
 
     def __init__(
-        self, fetch: Fetch, ttl: float, clock: Callable[[], float] = time.monotonic
+        self,
+        fetch: Fetch,
+        ttl: float,
+        clock: Callable[[], float] = time.monotonic,
+        settle: Callable[[float], None] | None = None,
     ) -> None:
         self._fetch = fetch
         self._ttl = ttl
         self._clock = clock
+        # Waits (up to its argument, in seconds) for writes of this list's objects.
+        self._settle = settle
         self._lock = threading.Lock()
         self._rows: list[Row] | None = None
         self._rows_sent_at = 0.0
@@ -77,6 +85,10 @@ class SharedList:
                 request = self._pending = _Request()
                 leader = True
         if leader:
+            if fresh and self._settle is not None:
+                # A sibling's write about to land would need a list of its own right after
+                # this one: wait for it, and both share one (callers join meanwhile).
+                self._settle(SETTLE_SECONDS)
             self._lead(request)
         try:
             return copy.deepcopy(request.result.result())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -18,13 +18,15 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from ..client._client import VastClient
 from ..client._errors import VastError, VastLookupError, VastNotFoundError, with_hint
 from ..client._rows import Row
 from ._host import one_line
 from ._properties import PROVIDER_ONLY, Failure, Prop, _Inputs, to_vast, validate
 from ._settings import ProviderSettings, resolve_settings, setting_problems, shared_client
 from ._values import PROVIDER_KEY, plain, same, secret, split_inputs
+
+if TYPE_CHECKING:
+    from ..client._client import VastClient
 
 DECLARED = "declared_inputs"
 

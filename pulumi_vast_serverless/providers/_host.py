@@ -1,5 +1,6 @@
-"""Errors as users read them: one line at `pulumi up`, the whole traceback at `--debug`.
+"""What we adjust in the dynamic-provider host: error text, and its number of workers.
 
+Errors as users read them: one line at `pulumi up`, the whole traceback at `--debug`.
 What the dynamic-provider host (``python -m pulumi.dynamic``, Pulumi's code) allows:
 
 - it answers every exception of a provider call with ``traceback.format_exc()`` as the
@@ -13,20 +14,34 @@ So, in that host process only, ``traceback.format_exc`` answers our own errors
 (``VastError``) with their one-line message and sends the traceback to the engine as a
 debug log. Every other exception keeps Pulumi's behaviour. ``PULUMI_VAST_TRACEBACKS=1``
 puts the whole traceback back into the error.
+
+Start-up: the HTTP stack (requests, urllib3) loads in a background thread, beside the
+engine's first round trips, rather than before the first check.
+
+Workers: the host serves at most 4 calls at once (its gRPC server's thread pool). A call
+waiting for its route's turn under Vast's rate limit holds one of them, so four paced
+workergroup deletes stall every endpoint delete queued behind them, though the two
+routes' limits are separate. Calls wait on per-route pacers, not on each other, so more
+threads let each route go at its own limit: the pool is widened to ``HOST_WORKERS``
+(found through the server object; if Pulumi's host changes shape, nothing happens).
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 import threading
 import traceback
+from concurrent.futures import ThreadPoolExecutor
+from importlib import import_module
 from typing import Any
 
 from ..client._errors import VastError
 
 TRACEBACKS_ENV = "PULUMI_VAST_TRACEBACKS"
+HOST_WORKERS = 16
 _HOST_MODULE = "pulumi.dynamic.__main__"
 _installed = threading.Event()
 
@@ -38,6 +53,10 @@ def install() -> None:
     if spec is None or spec.name != _HOST_MODULE or _installed.is_set():
         return
     _installed.set()
+    widen_workers(HOST_WORKERS)
+    # Check and diff need no HTTP stack; creates, reads and deletes do, moments later.
+    # Load it meanwhile, beside the engine's round trips, not on the first create's path.
+    threading.Thread(target=_load_http_stack, name="vast-warm-up", daemon=True).start()
     original = traceback.format_exc
 
     def format_exc(limit: int | None = None, chain: bool = True) -> str:
@@ -49,6 +68,25 @@ def install() -> None:
         return one_line(error)
 
     traceback.format_exc = format_exc
+
+
+def _load_http_stack() -> None:
+    with contextlib.suppress(Exception):  # the first API call would import it anyway
+        import_module("pulumi_vast_serverless.client._client")
+
+
+def widen_workers(workers: int) -> int:
+    """Let the host's gRPC server run up to ``workers`` calls at once; return how many pools
+    were widened (0 if none was found)."""
+    widened = 0
+    for candidate in gc.get_objects():
+        if type(candidate).__module__ != "grpc._server" or type(candidate).__name__ != "_Server":
+            continue
+        pool = getattr(getattr(candidate, "_state", None), "thread_pool", None)
+        if isinstance(pool, ThreadPoolExecutor) and pool._max_workers < workers:
+            pool._max_workers = workers
+            widened += 1
+    return widened
 
 
 def one_line(error: VastError) -> str:

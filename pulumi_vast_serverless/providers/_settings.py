@@ -11,11 +11,13 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..client._client import VastClient
+from ..client._config import DEFAULT_BASE_URL, KEY_HINT, validated_base_url
 from ..client._errors import VastConfigError
-from ..client._http import DEFAULT_BASE_URL, KEY_HINT, validated_base_url
+
+if TYPE_CHECKING:
+    from ..client._client import VastClient
 
 API_KEY_CONFIG = "vast:apiKey"
 API_URL_CONFIG = "vast:apiUrl"
@@ -101,6 +103,8 @@ def shared_client(settings: ProviderSettings) -> VastClient:
     """Return the process's client for these settings, so providers share list caches."""
     if not settings.api_key:
         raise VastConfigError(MISSING_KEY)
+    from ..client._client import VastClient  # the HTTP stack, on first use
+
     fingerprint = hashlib.sha256(settings.api_key.encode()).hexdigest()
     with _clients_lock:
         client = _clients.get((settings.base_url, fingerprint))

@@ -44,6 +44,32 @@ class EndpointProvider(VastProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Create the endpoint, or adopt one of the same name when asked to."""
         inputs = self.parse(props)
+        fields = to_vast(inputs)
+        with self.client.write_coming(_routes.ENDPOINTS):
+            endpoint_id, adopting = self.create_or_adopt(inputs, fields)
+        if adopting:
+
+            def take_over(row: Row) -> Row:
+                # The snapshot may be a moment old: send every declared field, not a diff.
+                if fields:
+                    self.client.update_endpoint(endpoint_id, **fields)
+                    return self.current_row(endpoint_id)
+                return row
+
+            return self.created(endpoint_id, inputs, fields, take_over)
+
+        def set_state(row: Row) -> Row:
+            state = inputs.get("endpoint_state")
+            if state is None or row.get("endpoint_state") == state:
+                return row
+            # Vast's older documents say an endpoint always starts active.
+            self.client.update_endpoint(endpoint_id, endpoint_state=state)
+            return self.current_row(endpoint_id)
+
+        return self.created(endpoint_id, inputs, fields, set_state)
+
+    def create_or_adopt(self, inputs: dict[str, Any], fields: dict[str, Any]) -> tuple[int, bool]:
+        """Create the endpoint, or find the one of its name to adopt: (id, adopting)."""
         name = inputs["endpoint_name"]
         rows = self.list_rows(snapshot=True)
         same_name = [row for row in rows if row.get("endpoint_name") == name]
@@ -59,39 +85,19 @@ class EndpointProvider(VastProvider):
                 f"{len(same_name)} endpoints are named {name!r}; adopt_existing needs exactly "
                 "one. Delete or rename the extras in the Vast console."
             )
-        fields = to_vast(inputs)
         if same_name:
             endpoint_id = int(same_name[0]["id"])
             self.client.claim(_routes.ENDPOINTS, endpoint_id)
-
-            def take_over(row: Row) -> Row:
-                # The snapshot may be a moment old: send every declared field, not a diff.
-                if fields:
-                    self.client.update_endpoint(endpoint_id, **fields)
-                    return self.current_row(endpoint_id)
-                return row
-
-            return self.created(endpoint_id, inputs, fields, take_over)
+            return endpoint_id, True
         try:
-            endpoint_id = self.client.create_endpoint(
-                known_ids=[row["id"] for row in rows], **fields
-            )
+            known = [row["id"] for row in rows]
+            return self.client.create_endpoint(known_ids=known, **fields), False
         except VastAmbiguousCreateError as exc:
             hint = (
                 f"run again: if the endpoint {name!r} was created, the run finds it (Vast "
                 "refuses a second endpoint of that name), else it creates it"
             )
             raise with_hint(exc, hint) from None
-
-        def set_state(row: Row) -> Row:
-            state = inputs.get("endpoint_state")
-            if state is None or row.get("endpoint_state") == state:
-                return row
-            # Vast's older documents say an endpoint always starts active.
-            self.client.update_endpoint(endpoint_id, endpoint_state=state)
-            return self.current_row(endpoint_id)
-
-        return self.created(endpoint_id, inputs, fields, set_state)
 
     def list_rows(self, *, fresh: bool = False, snapshot: bool = False) -> list[Row]:
         """List the account's endpoints."""

@@ -105,13 +105,27 @@ class WorkergroupProvider(VastProvider):
         inputs = self.parse(props)
         endpoint_id = self.endpoint_id_of(inputs)
         fields = self.create_fields(inputs, endpoint_id)
+        with self.client.write_coming(_routes.WORKERGROUPS):
+            group_id, adopting = self.create_or_adopt(inputs, fields)
+        if not adopting:
+            return self.created(group_id, inputs, fields)
+
+        def take_over(row: Row) -> Row:
+            updatable = {k: v for k, v in fields.items() if k not in _NOT_UPDATABLE}
+            self.client.update_workergroup(group_id, endpoint_id=endpoint_id, **updatable)
+            return self.current_row(group_id)
+
+        return self.created(group_id, inputs, fields, take_over)
+
+    def create_or_adopt(self, inputs: dict[str, Any], fields: dict[str, Any]) -> tuple[int, bool]:
+        """Create the group, or find the twin to adopt: (id, adopting)."""
         rows = self.list_rows(snapshot=True)
         twins = [row for row in rows if self.is_twin(row, fields)]
         if twins and not inputs.get("adopt_existing"):
             ids = ", ".join(str(row["id"]) for row in twins)
             raise VastConflictError(
-                f"workergroup {ids} on endpoint {endpoint_id} already runs this template, "
-                "search and launch arguments, and this stack does not manage it (an "
+                f"workergroup {ids} on endpoint {fields['endpoint_id']} already runs this "
+                "template, search and launch arguments, and this stack does not manage it (an "
                 "interrupted `pulumi up` leaves such groups behind). Set adopt_existing=True "
                 "on this Workergroup to take it over, delete it in the Vast console, or "
                 "change this group's settings if both should exist."
@@ -125,20 +139,12 @@ class WorkergroupProvider(VastProvider):
         if twins:
             group_id = int(twins[0]["id"])
             self.client.claim(_routes.WORKERGROUPS, group_id)
-
-            def take_over(row: Row) -> Row:
-                updatable = {k: v for k, v in fields.items() if k not in _NOT_UPDATABLE}
-                self.client.update_workergroup(group_id, endpoint_id=endpoint_id, **updatable)
-                return self.current_row(group_id)
-
-            return self.created(group_id, inputs, fields, take_over)
+            return group_id, True
         try:
-            group_id = self.client.create_workergroup(
-                known_ids=[row["id"] for row in rows], **fields
-            )
+            known = [row["id"] for row in rows]
+            return self.client.create_workergroup(known_ids=known, **fields), False
         except VastValidationError as exc:
-            raise self.explained(exc, endpoint_id) from None
-        return self.created(group_id, inputs, fields)
+            raise self.explained(exc, fields["endpoint_id"]) from None
 
     def endpoint_id_of(self, inputs: dict[str, Any]) -> int:
         """The endpoint to attach to; a name is resolved here, never sent.

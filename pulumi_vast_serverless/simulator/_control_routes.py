@@ -35,6 +35,8 @@ def _answer(state: SimulatorState, method: str, path: str, body: Row) -> Any:
     if (method, path) == ("POST", "/_sim/reset"):
         state.reset()
         return {"success": True}
+    if (method, path) == ("GET", "/_sim/limits"):
+        return dict(state.limiter.thresholds) if state.limiter is not None else {}
     if (method, path) == ("GET", "/_sim/inflight"):
         with state.log_lock:
             return {route: n for route, n in state.inflight.items() if n}

@@ -37,6 +37,11 @@ class RateLimiter:
             seen.append(now)
             return None
 
+    @property
+    def thresholds(self) -> dict[str, float]:
+        """Every limited route and its threshold (requests per second)."""
+        return dict(self._thresholds)
+
     def threshold(self, route: str) -> float | None:
         """Return the route's threshold, or None when it is not limited."""
         return self._thresholds.get(route)

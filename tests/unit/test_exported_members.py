@@ -10,9 +10,16 @@ import pulumi_vast_serverless as package
 def test_all_is_sorted_and_complete() -> None:
     public = {
         name
-        for name, value in vars(package).items()
+        for name in dir(package)
         if (not name.startswith("_") or name == "__version__")
-        and not isinstance(value, types.ModuleType)
+        and not isinstance(getattr(package, name), types.ModuleType)
     }
     assert package.__all__ == sorted(package.__all__)
     assert set(package.__all__) == public
+
+
+def test_public_names_show_as_the_package() -> None:
+    for name in package.__all__:
+        value = getattr(package, name)
+        if isinstance(value, type):
+            assert value.__module__ == "pulumi_vast_serverless", name

@@ -45,3 +45,28 @@ def test_wait_sleeps_only_when_needed() -> None:
     pacer.wait()
     pacer.wait()
     assert slept == [pytest.approx(1.0)]
+
+
+def test_available_counts_the_grants_left_in_the_window() -> None:
+    clock = FakeClock()
+    pacer = RoutePacer(2, clock=clock, margin=0.0)
+    assert pacer.available() == 2
+    pacer.reserve()
+    assert pacer.available() == 1
+    pacer.reserve()
+    assert pacer.available() == 0
+    clock.now += 1.01
+    assert pacer.available() == 2
+    pacer.hold_off(5.0)
+    assert pacer.available() == 0
+
+
+def test_a_429_widens_the_margin_up_to_a_cap() -> None:
+    clock = FakeClock()
+    pacer = RoutePacer(2, clock=clock, margin=0.02)
+    assert pacer.span == pytest.approx(1.02)
+    pacer.hold_off(0.0)
+    assert pacer.span == pytest.approx(1.07)
+    for _ in range(10):
+        pacer.hold_off(0.0)
+    assert pacer.span == pytest.approx(1.25)

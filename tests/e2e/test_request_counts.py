@@ -1,0 +1,80 @@
+"""How many requests each step of a 4 x 2 stack sends (counts, not times).
+
+Creates are one POST each; reads are shared: a list answers every operation whose needs
+it meets, so lists stay far below one per create. Unchanged ups and previews send
+nothing, a refresh lists each collection once, a destroy only deletes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pulumi
+
+from pulumi_vast_serverless import Endpoint, Workergroup
+from pulumi_vast_serverless.simulator import SimulatorControl, run_simulator
+from pulumi_vast_serverless.testing import local_stack
+from tests.support.keys import KEY_A
+
+ENDPOINTS, GROUPS = 4, 2
+
+
+def test_each_step_sends_only_what_it_needs(engine_dir: str, tmp_path: Path) -> None:
+    spec = {"min_load": 1.0}
+
+    def program() -> None:
+        for n in range(ENDPOINTS):
+            endpoint = Endpoint(f"ep{n}", endpoint_name=f"count-{n}", min_load=spec["min_load"])
+            for g in range(GROUPS):
+                Workergroup(
+                    f"ep{n}-wg{g}", endpoint_id=endpoint.id, template_hash=f"t{g}", gpu_ram=8
+                )
+        pulumi.export("n", ENDPOINTS)
+
+    with run_simulator() as url:
+        control = SimulatorControl(url)
+        stack = local_stack(
+            program, state_dir=tmp_path, api_url=url, api_key=KEY_A, pulumi_bin_dir=engine_dir
+        )
+        seen = 0
+
+        def sent() -> Counter[str]:
+            nonlocal seen
+            log = control.requests()[seen:]
+            seen += len(log)
+            assert [r for r in log if r["status"] == 429] == []
+            return Counter(
+                f"{r['method']} {r['path'].split('/')[3]}" for r in log if r["status"] != 429
+            )
+
+        stack.up()
+        up = sent()
+        assert up["POST endptjobs"] == ENDPOINTS
+        assert up["POST autojobs"] == ENDPOINTS * GROUPS
+        # One look before the creates, then reads after them, shared.
+        assert up["GET endptjobs"] <= ENDPOINTS // 2 + 2
+        assert up["GET autojobs"] <= ENDPOINTS * GROUPS // 2 + 2
+        assert (
+            sum(up.values())
+            == up["POST endptjobs"] + up["POST autojobs"] + up["GET endptjobs"] + up["GET autojobs"]
+        )
+
+        stack.up()
+        assert sent() == Counter()
+        stack.preview()
+        assert sent() == Counter()
+        stack.refresh()
+        assert sent() == Counter({"GET endptjobs": 1, "GET autojobs": 1})
+
+        spec["min_load"] = 2.0
+        stack.up()
+        update = sent()
+        assert update["PUT endptjobs"] == ENDPOINTS
+        assert update["GET endptjobs"] <= ENDPOINTS // 2 + 2
+        assert set(update) == {"PUT endptjobs", "GET endptjobs"}
+
+        stack.destroy()
+        assert sent() == Counter(
+            {"DELETE autojobs": ENDPOINTS * GROUPS, "DELETE endptjobs": ENDPOINTS}
+        )
