@@ -1,5 +1,5 @@
 # One entry point for every job: `make test` (the README's test command), `make check`,
-# `make demo`, `make demo-destroy`, `make simulator`, `make dist`.
+# `make demo`, `make demo-full`, `make demo-destroy`, `make simulator`, `make dist`.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # Each example is its own program (all named __main__.py): mypy checks them one by one.
 EXAMPLES := $(wildcard examples/*/__main__.py examples/*/*/__main__.py)
 
-.PHONY: test test-live check lint format check-wheel dist demo demo-destroy simulator engine clean
+.PHONY: test test-live check lint format check-wheel dist demo demo-full demo-destroy simulator engine clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ demo: $(STAMP)
 
 demo-destroy: $(STAMP)
 	$(PY) scripts/demo.py destroy
+	$(PY) scripts/demo.py destroy --example full-deployment
+
+# The whole chain: a Template (image tag from Pulumi.dev.yaml), an Endpoint, two groups.
+demo-full: $(STAMP)
+	$(PY) scripts/demo.py up --example full-deployment
 
 simulator: $(STAMP)
 	$(PY) -m pulumi_vast_serverless.simulator

@@ -1,6 +1,7 @@
 """Manage Vast.ai Serverless endpoints and workergroups with Pulumi.
 
-The public surface: the ``Endpoint`` and ``Workergroup`` resources with their ``Args``,
+The public surface: the ``Template``, ``Endpoint`` and ``Workergroup`` resources with their
+``Args``,
 lookups of objects a stack does not own (``Endpoint.get``, ``get_endpoint``), ``VastClient``
 for the REST API, and the exception tree (see ``client._errors``).
 """
@@ -33,6 +34,8 @@ if _TYPE_CHECKING:
         Endpoint,
         EndpointArgs,
         EndpointInfo,
+        Template,
+        TemplateArgs,
         Workergroup,
         WorkergroupArgs,
         WorkergroupInfo,
@@ -45,6 +48,8 @@ __all__ = [
     "Endpoint",
     "EndpointArgs",
     "EndpointInfo",
+    "Template",
+    "TemplateArgs",
     "VastAPIError",
     "VastAmbiguousCreateError",
     "VastAuthError",
@@ -75,6 +80,8 @@ _LAZY = {"VastClient": ".client"} | dict.fromkeys(
         "Endpoint",
         "EndpointArgs",
         "EndpointInfo",
+        "Template",
+        "TemplateArgs",
         "Workergroup",
         "WorkergroupArgs",
         "WorkergroupInfo",

@@ -1,8 +1,9 @@
-"""`make demo` / `make demo-destroy`: the quickstart against a local simulator.
+"""`make demo` / `make demo-full` / `make demo-destroy`: an example against a local simulator.
 
 Builds or finds the Pulumi engine, starts the simulator with its state in .demo/, runs
-`pulumi up` (or destroy) of examples/quickstart through the Automation API with Pulumi's
-own progress output, then prints the stack outputs and what the simulator holds.
+`pulumi up` (or destroy) of examples/quickstart (or, with `--example full-deployment`, the
+template -> endpoint -> workergroups chain) through the Automation API with Pulumi's own
+progress output, then prints the stack outputs and what the simulator holds.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import runpy
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,9 +21,10 @@ from pulumi_vast_serverless.simulator import Simulator
 from pulumi_vast_serverless.testing import local_stack
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_DIR = ROOT / ".demo"
-QUICKSTART = ROOT / "examples" / "quickstart" / "__main__.py"
+DEMO_DIR = Path(os.environ.get("VAST_DEMO_DIR") or ROOT / ".demo")
 DEMO_KEY = "demo-local-key"
+# Each example runs as its project (Pulumi.yaml, Pulumi.<stack>.yaml), copied into .demo/.
+STACKS = {"quickstart": "demo", "full-deployment": "dev"}
 # A fixed port keeps vast:apiUrl, and so the stack's provider config, the same each run.
 DEMO_PORT = int(os.environ.get("VAST_DEMO_PORT", "18787"))
 
@@ -36,19 +39,26 @@ def engine_dir() -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
-def quickstart() -> None:
-    """The inline program: examples/quickstart/__main__.py, run as Pulumi would."""
-    runpy.run_path(str(QUICKSTART), run_name="__main__")
+def project(example: str) -> Path:
+    """The example's project directory, copied once into .demo/projects/."""
+    copy = DEMO_DIR / "projects" / example
+    if not copy.exists():
+        shutil.copytree(ROOT / "examples" / example, copy)
+    return copy
 
 
 def show_simulator(api_url: str) -> None:
     client = VastClient(DEMO_KEY, base_url=api_url)
     endpoints = client.list_endpoints(fresh=True)
     groups = client.list_workergroups(fresh=True)
+    templates = client.search_templates(private={"eq": True})
     print(
-        f"\nThe simulator ({api_url}) holds {len(endpoints)} endpoint(s), "
-        f"{len(groups)} workergroup(s):"
+        f"\nThe simulator ({api_url}) holds {len(templates)} template(s), "
+        f"{len(endpoints)} endpoint(s), {len(groups)} workergroup(s):"
     )
+    for tmpl in templates:
+        print(f"  template {tmpl['id']}: {tmpl['name']} {tmpl['image']}:{tmpl['tag']} ")
+        print(f"    hash_id={tmpl['hash_id']}")
     for ep in endpoints:
         print(
             f"  endpoint {ep['id']}: {ep['endpoint_name']} state={ep['endpoint_state']} "
@@ -59,28 +69,35 @@ def show_simulator(api_url: str) -> None:
         print(
             f"  workergroup {wg['id']}: endpoint {wg['endpoint_id']} "
             f"template={wg['template_hash']} gpu_ram={wg['gpu_ram']} "
-            f"max_workers={wg['max_workers']} search={wg.get('search_query')}"
+            f"cold_workers={wg['cold_workers']} search={wg.get('search_query')}"
         )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("action", choices=("up", "destroy"))
-    action = parser.parse_args().action
+    parser.add_argument("--example", choices=sorted(STACKS), default="quickstart")
+    args = parser.parse_args()
+    action, example = args.action, args.example
     pulumi_dir = engine_dir()
     DEMO_DIR.mkdir(exist_ok=True)
     simulator = Simulator(port=DEMO_PORT, state_path=str(DEMO_DIR / "simulator.sqlite"))
     api_url = simulator.start()
-    print(f"demo: simulator at {api_url}, state in {DEMO_DIR.relative_to(ROOT)}/", flush=True)
+    print(f"demo: simulator at {api_url}, state in {DEMO_DIR}/", flush=True)
     try:
+        directory = project(example)
+
+        def program() -> None:
+            runpy.run_path(str(directory / "__main__.py"), run_name="__main__")
+
         stack = local_stack(
-            quickstart,
+            program,
             state_dir=DEMO_DIR / "pulumi-state",
             api_url=api_url,
             api_key=DEMO_KEY,
-            stack_name="demo",
-            project_name="vast-quickstart",
+            stack_name=STACKS[example],
             pulumi_bin_dir=pulumi_dir,
+            work_dir=directory,
         )
         if action == "up":
             result = stack.up(on_output=print, color="auto")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
@@ -35,6 +36,16 @@ DEFAULT_SETTLE = (5, 2.0)
 _EMPTY_ACCOUNT = re.compile(r"^no (endpoints|workergroups|autojobs) for user\b.*found", re.I)
 
 log = logging.getLogger("pulumi_vast_serverless")
+
+
+def _existing(body: Row) -> bool:
+    """Vast's answer to a create whose content exists: a success, though it says false."""
+    return str(body.get("msg", "")).startswith("Existing Template Found") and "template" in body
+
+
+def _nothing_found(body: Row) -> bool:
+    """Vast's answer to a template search that matches nothing."""
+    return str(body.get("msg", "")).startswith("No templates found")
 
 
 class _Writes:
@@ -153,7 +164,7 @@ class VastClient:
         self._settle_looks, self._settle_interval = settle
         self._sleep = sleep
         collections = (_routes.ENDPOINTS, _routes.WORKERGROUPS)
-        self._writes = {collection: _Writes() for collection in collections}
+        self._writes = {c: _Writes() for c in (*collections, _routes.TEMPLATES)}
         self._lists = {
             collection: SharedList(
                 partial(self._list, collection),
@@ -227,6 +238,52 @@ class VastClient:
     def delete_workergroup(self, workergroup_id: int) -> None:
         """Delete a workergroup; raises ``VastNotFoundError`` if it is already gone."""
         self._write("DELETE", _routes.WORKERGROUPS, workergroup_id, None)
+
+    # Templates: content-addressed, searched rather than listed.
+
+    def search_templates(self, **filters: Any) -> list[Row]:
+        """Templates this account sees (its own and public ones) matching ``filters``, in
+        Vast's form: ``search_templates(name={"eq": "vllm"})``."""
+        params = {"select_filters": json.dumps(filters), "select_cols": json.dumps(["*"])}
+        body = self._http.request("GET", _routes.TEMPLATES, params=params, accept=_nothing_found)
+        templates = body.get("templates") if body.get("success") is not False else []
+        return [normalize_row(t) for t in templates or [] if isinstance(t, dict)]
+
+    def template(self, template_id: int) -> Row | None:
+        """One template by its numeric id, or None if the account does not see it."""
+        found = self.search_templates(id={"eq": int(template_id)})
+        return found[0] if found else None
+
+    def create_template(self, **fields: Any) -> tuple[Row, bool]:
+        """Create a template; return it, and whether Vast linked an existing one instead.
+
+        Vast addresses templates by content: a create whose content exists answers with
+        that template ("Existing Template Found"), so sending the same create again never
+        makes a second one. A lost answer is therefore settled by sending it once more.
+        """
+        try:
+            body = self._http.request("POST", _routes.TEMPLATES, fields, accept=_existing)
+        except (VastServerError, VastTransportError) as exc:
+            if isinstance(exc, VastTransportError) and not exc.maybe_sent:
+                raise
+            log.info("POST %s lost its answer (%s); sending it again", _routes.TEMPLATES, exc)
+            body = self._http.request("POST", _routes.TEMPLATES, fields, accept=_existing)
+        template = body.get("template")
+        if not isinstance(template, dict) or created_id(template) is None:
+            url = self.base_url + _routes.TEMPLATES
+            raise VastServerError("POST", url, 200, "create answered without a template")
+        return normalize_row(template), body.get("success") is False
+
+    def update_template(self, hash_id: str, **fields: Any) -> Row:
+        """Edit a template (found by its current ``hash_id``); return it with its new hash."""
+        body = self._http.request("PUT", _routes.TEMPLATES, {"hash_id": hash_id, **fields})
+        template = body.get("template")
+        row = normalize_row(template) if isinstance(template, dict) else {}
+        return {**row, "hash_id": body.get("hash_id") or row.get("hash_id")}
+
+    def delete_template(self, template_id: int) -> None:
+        """Delete a template; only its creator may, and not while others use it."""
+        self._http.request("DELETE", _routes.TEMPLATES, {"template_id": int(template_id)})
 
     def claim(self, collection: str, object_id: int) -> None:
         """Record that this process owns ``object_id`` (an adoption), so no lost create

@@ -114,14 +114,18 @@ class Transport:
         path: str,
         body: Row | None = None,
         *,
+        params: Mapping[str, str] | None = None,
         autoscaler: bool = False,
         on_send: Callable[[], None] | None = None,
+        accept: Callable[[Row], bool] | None = None,
     ) -> Row:
         """Send one request and return the JSON body of a success.
 
         Every attempt is paced; 429s are retried, and so are 5xx answers and lost answers
         of idempotent requests (see ``_backoff``). ``on_send`` is called just before each
-        attempt leaves, so callers can tell how fresh the answer is.
+        attempt leaves, so callers can tell how fresh the answer is. ``accept`` lets a
+        ``success: false`` answer through when it is not a failure (Vast's "Existing
+        Template Found").
         """
         route = _routes.route_key(method, path)
         rate = self._rate_limits.get(route)
@@ -136,7 +140,12 @@ class Transport:
             started = time.monotonic()
             try:
                 response = self._session.request(
-                    method, url, json=body, timeout=self.timeout, allow_redirects=False
+                    method,
+                    url,
+                    json=body,
+                    params=params,
+                    timeout=self.timeout,
+                    allow_redirects=False,
                 )
             except requests.RequestException as exc:
                 error = _transport_error(method, url, exc)
@@ -163,15 +172,26 @@ class Transport:
             else:
                 delay = None
             if delay is None:
-                return self._parse(method, url, path, response)
+                return self._parse(method, url, path, response, accept)
             log.debug("%s %s -> %s; retry in %.2f s", method, url, status, delay)
             self._sleep(delay)
 
-    def _parse(self, method: str, url: str, path: str, response: requests.Response) -> Row:
+    def _parse(
+        self,
+        method: str,
+        url: str,
+        path: str,
+        response: requests.Response,
+        accept: Callable[[Row], bool] | None = None,
+    ) -> Row:
         """Map one response to its body or to an exception: the only place that does."""
         status = response.status_code
         body = _json_body(response)
-        if 200 <= status < 300 and body is not None and body.get("success") is not False:
+        ok = body is not None and (
+            body.get("success") is not False or (accept is not None and accept(body))
+        )
+        if 200 <= status < 300 and ok:
+            assert body is not None
             return body
         if 200 <= status < 300 and body is None:
             raise VastServerError(method, url, status, "answer is not a JSON object")

@@ -145,6 +145,21 @@ def parse(text: str) -> Query:
     return query
 
 
+def check_stored(query: Any) -> None:
+    """Check a query given in Vast's stored form, ``{"field": {"op": value}}``."""
+    if not isinstance(query, dict):
+        raise OfferQueryError('write it as {"field": {"op": value}}')
+    for field, conditions in query.items():
+        if ALIASES.get(field, field) not in OFFER_FIELDS:
+            raise OfferQueryError(f"unknown offer field {field!r}{_suggestion(field)}")
+        if not isinstance(conditions, dict) or not conditions:
+            raise OfferQueryError(f'{field!r} needs conditions such as {{"gte": 1}}')
+        for op in conditions:
+            if op not in set(_OPERATORS.values()):
+                ops = ", ".join(sorted(set(_OPERATORS.values())))
+                raise OfferQueryError(f"{field!r} has an unknown operator {op!r} (use {ops})")
+
+
 def with_defaults(text: str | None) -> str:
     """Append the default filters whose fields ``text`` does not set itself."""
     own = parse(text or "")

@@ -31,7 +31,7 @@ class Prop:
     """One input: its name, wire type, how a change applies, and a one-line doc."""
 
     name: str
-    kind: Literal["str", "int", "float", "bool"]
+    kind: Literal["str", "int", "float", "bool", "object"]
     change: Change
     doc: str
     default: str = "Vast's default"
@@ -153,6 +153,57 @@ WORKERGROUP_PROPS: tuple[Prop, ...] = (
         "none",
         "Take over an existing group on the same endpoint that runs and recruits the same "
         "(left behind by an interrupted up) instead of failing.",
+        "false",
+    ),
+)
+
+TEMPLATE_PROPS: tuple[Prop, ...] = (
+    Prop("name", "str", "update", "Name of the template.", "required"),
+    Prop("image", "str", "update", "Docker image, e.g. vllm/vllm-openai.", "required"),
+    Prop("tag", "str", "update", "Image tag; a new tag is a new release.", "latest"),
+    Prop(
+        "env",
+        "str",
+        "update",
+        "Docker flags for env vars and ports, e.g. -e MODEL=x -p 8000:8000 (a secret).",
+        "none",
+    ),
+    Prop("onstart", "str", "update", "Commands run when an instance starts.", "none"),
+    Prop("runtype", "str", "update", "Launch mode: args, ssh or jupyter.", "args"),
+    Prop("args_str", "str", "update", "Arguments to the entrypoint when runtype is args.", "none"),
+    Prop("ssh_direct", "bool", "update", "Direct SSH connections.", "Vast's default"),
+    Prop("jup_direct", "bool", "update", "Direct Jupyter connections.", "Vast's default"),
+    Prop("use_ssh", "bool", "update", "SSH access to instances.", "Vast's default"),
+    Prop("use_jupyter_lab", "bool", "update", "JupyterLab instead of Notebook.", "Vast's default"),
+    Prop("jupyter_dir", "str", "update", "Directory Jupyter starts in.", "none"),
+    Prop("docker_login_repo", "str", "update", "Private registry, e.g. docker.io.", "none"),
+    Prop("docker_login_user", "str", "update", "User of the private registry.", "none"),
+    Prop(
+        "docker_login_pass",
+        "str",
+        "update",
+        "Password or token of the private registry (a secret; Vast shows it masked).",
+        "none",
+        readable=False,
+    ),
+    Prop(
+        "extra_filters",
+        "object",
+        "update",
+        'Extra offer filters, e.g. {"cuda_max_good": {"gte": 12.6}}.',
+        "none",
+    ),
+    Prop("recommended_disk_space", "float", "update", "Disk space instances get, in GB.", "8"),
+    Prop("private", "bool", "update", "Keep the template out of public search.", "true"),
+    Prop("desc", "str", "update", "Short description.", "none"),
+    Prop("readme", "str", "update", "Longer documentation.", "none"),
+    Prop("href", "str", "update", "Link to the image's documentation.", "none"),
+    Prop("repo", "str", "update", "Repository of the image, e.g. library/ubuntu.", "none"),
+    Prop(
+        "adopt_existing",
+        "bool",
+        "none",
+        "Use a template of the same content that exists already instead of failing.",
         "false",
     ),
 )
@@ -336,6 +387,83 @@ class WorkergroupInputs(_Inputs):
         if not query:
             raise ValueError("selects every offer (it sets no field); name at least one")
         return str(value)
+
+
+RUNTYPES = ("args", "ssh", "jupyter")
+
+
+class TemplateInputs(_Inputs):
+    """Validated template inputs; None means "not set, leave it to Vast"."""
+
+    name: str | None = None
+    image: str | None = None
+    tag: str | None = None
+    env: str | None = None
+    onstart: str | None = None
+    runtype: str | None = None
+    args_str: str | None = None
+    ssh_direct: bool | None = None
+    jup_direct: bool | None = None
+    use_ssh: bool | None = None
+    use_jupyter_lab: bool | None = None
+    jupyter_dir: str | None = None
+    docker_login_repo: str | None = None
+    docker_login_user: str | None = None
+    docker_login_pass: str | None = None
+    extra_filters: dict[str, Any] | None = None
+    recommended_disk_space: float | None = None
+    private: bool | None = None
+    desc: str | None = None
+    readme: str | None = None
+    href: str | None = None
+    repo: str | None = None
+    adopt_existing: bool | None = None
+
+    @field_validator("name", "image", mode="before")
+    @classmethod
+    def _required_text(cls, value: Any) -> str:
+        if not _text(value).strip():
+            raise ValueError("must not be empty")
+        return str(value)
+
+    @field_validator(
+        "tag", "env", "onstart", "args_str", "jupyter_dir", "docker_login_repo",
+        "docker_login_user", "docker_login_pass", "desc", "readme", "href", "repo",
+        mode="before",
+    )  # fmt: skip
+    @classmethod
+    def _text(cls, value: Any) -> str:
+        return _text(value)
+
+    @field_validator(
+        "ssh_direct", "jup_direct", "use_ssh", "use_jupyter_lab", "private", mode="before"
+    )
+    @classmethod
+    def _switch(cls, value: Any) -> bool:
+        return _flag(value)
+
+    @field_validator("runtype", mode="before")
+    @classmethod
+    def _runtype(cls, value: Any) -> str:
+        if value not in RUNTYPES:
+            raise ValueError(f"must be one of {', '.join(RUNTYPES)}")
+        return str(value)
+
+    @field_validator("recommended_disk_space", mode="before")
+    @classmethod
+    def _disk(cls, value: Any) -> float:
+        return _non_negative(value)
+
+    @field_validator("extra_filters", mode="before")
+    @classmethod
+    def _filters(cls, value: Any) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise ValueError('must be an object such as {"cuda_max_good": {"gte": 12.6}}')
+        try:
+            _offer_query.check_stored(value)
+        except _offer_query.OfferQueryError as exc:
+            raise ValueError(f"is not a Vast offer filter: {exc}") from None
+        return dict(value)
 
 
 def effective_search(inputs: dict[str, Any]) -> str | None:

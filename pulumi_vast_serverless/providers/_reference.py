@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from ._properties import ENDPOINT_PROPS, PROVIDER_ONLY, WORKERGROUP_PROPS, Prop
+from ._properties import ENDPOINT_PROPS, PROVIDER_ONLY, TEMPLATE_PROPS, WORKERGROUP_PROPS, Prop
 
-_TYPES = {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}
+_TYPES = {
+    "str": "string",
+    "int": "integer",
+    "float": "number",
+    "bool": "boolean",
+    "object": "object",
+}
 _CHANGES = {"update": "update in place", "replace": "**replace**", "none": "no API call"}
 
 
@@ -29,9 +35,11 @@ def property_table(props: tuple[Prop, ...]) -> str:
 
 
 def reference() -> str:
-    """Both tables, under their headings."""
+    """Every table, under its heading."""
     return (
-        "### Endpoint inputs\n\n"
+        "### Template inputs\n\n"
+        + property_table(TEMPLATE_PROPS)
+        + "\n\n### Endpoint inputs\n\n"
         + property_table(ENDPOINT_PROPS)
         + "\n\n### Workergroup inputs\n\n"
         + property_table(WORKERGROUP_PROPS)

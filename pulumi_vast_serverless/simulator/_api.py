@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import _serverless as sls
+from . import _templates as tpl
 from ._requests import (
     AutojobCreate,
     AutojobUpdate,
     EndpointFields,
+    TemplateContent,
     WorkergroupCreate,
     WorkergroupUpdate,
     _Body,
@@ -61,6 +63,11 @@ ROUTES: dict[str, Route] = {
     ),
     "DELETE /autojobs/{id}/": Route(sls.delete_workergroup),
     "DELETE /workergroups/{id}/": Route(sls.delete_workergroup),
+    "GET /template/": Route(tpl.search),
+    "POST /template/": Route(tpl.create, TemplateContent),
+    # The edit refuses keys it does not know, as Vast documents: it reads the body itself.
+    "PUT /template/": Route(tpl.edit),
+    "DELETE /template/": Route(tpl.delete),
 }
 
 # The autoscaler's routes, served at the root (Vast serves them on https://run.vast.ai).

@@ -76,7 +76,7 @@ class SimulatorControl:
         self._call("POST", "/_sim/managed", {"kind": kind, "id": object_id})
 
     def object_counts(self) -> dict[str, int]:
-        """Return how many endpoints and workergroups exist across every key."""
+        """Return how many endpoints, workergroups and templates exist across every key."""
         return dict(self._call("GET", "/_sim/objects"))
 
     def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:

@@ -41,7 +41,9 @@ def _answer(state: SimulatorState, method: str, path: str, body: Row) -> Any:
         with state.log_lock:
             return {route: n for route, n in state.inflight.items() if n}
     if (method, path) == ("GET", "/_sim/objects"):
-        return {table: state.store.count(table) for table in ("endpoints", "workergroups")}
+        return {
+            table: state.store.count(table) for table in ("endpoints", "workergroups", "templates")
+        }
     if (method, path) == ("GET", "/_sim/variants"):
         return state.variants.as_dict()
     if (method, path) == ("POST", "/_sim/variants"):

@@ -163,6 +163,52 @@ class AutojobUpdate(_WorkergroupCommon):
     """PUT /autojobs/{id}/ (as /workergroups/, without endpoint_name)."""
 
 
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
+def _object(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError("must be a JSON object")
+    return value
+
+
+Flag = Annotated[bool, BeforeValidator(_flag)]
+Object = Annotated[dict[str, Any], BeforeValidator(_object)]
+
+
+class TemplateContent(_Body):
+    """POST /template/, and the fields a PUT may change: what a template holds."""
+
+    name: Text | None = None
+    image: Text | None = None
+    tag: Text | None = None
+    env: Text | None = None
+    onstart: Text | None = None
+    runtype: Text | None = None
+    args_str: Text | None = None
+    ssh_direct: Flag | None = None
+    jup_direct: Flag | None = None
+    use_ssh: Flag | None = None
+    use_jupyter_lab: Flag | None = None
+    jupyter_dir: Text | None = None
+    docker_login_repo: Text | None = None
+    docker_login_user: Text | None = None
+    docker_login_pass: Text | None = None
+    extra_filters: Object | None = None
+    recommended_disk_space: NonNegative | None = None
+    private: Flag | None = None
+    desc: Text | None = None
+    readme: Text | None = None
+    href: Text | None = None
+    repo: Text | None = None
+
+
+TEMPLATE_CONTENT = tuple(TemplateContent.model_fields)
+
+
 def given_fields(model: type[_Body], body: Row) -> Row:
     """The fields of ``body`` that ``model``'s route reads, checked; raise InvalidArgsError."""
     try:

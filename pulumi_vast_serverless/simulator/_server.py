@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from ..client import _routes
 from . import _control_routes
@@ -58,6 +58,7 @@ class SimulatorServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     server: SimulatorServer
+    _query: dict[str, str]
     protocol_version = "HTTP/1.1"
     server_version = "vast-simulator"
 
@@ -84,7 +85,9 @@ class _Handler(BaseHTTPRequestHandler):
     # Dispatch
 
     def _dispatch(self, method: str) -> None:
-        path = urlsplit(self.path).path
+        parts = urlsplit(self.path)
+        path = parts.path
+        self._query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         try:
             body = self._read_body()
             if path.startswith("/_sim/"):
@@ -182,6 +185,7 @@ class _Handler(BaseHTTPRequestHandler):
             user_id=state.store.user_id(tenant),
             key=key,
             sim=state,
+            query=self._query,
         )
         try:
             return route.handle(call)

@@ -6,7 +6,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ._faults import FaultQueue
@@ -89,6 +89,7 @@ class Call:
     user_id: int
     key: str
     sim: SimulatorState
+    query: dict[str, str] = field(default_factory=dict)
 
     @property
     def store(self) -> Store:

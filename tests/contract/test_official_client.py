@@ -200,7 +200,11 @@ def test_the_cli_creates_shows_and_deletes(fresh: str, tmp_path: Path) -> None:
     assert "'success': True" in group.stdout, group.stdout + group.stderr
     deleted = cli(fresh, "delete", "endpoint", str(row["id"]), home=tmp_path)
     assert "'success': True" in deleted.stdout
-    assert SimulatorControl(fresh).object_counts() == {"endpoints": 0, "workergroups": 0}
+    assert SimulatorControl(fresh).object_counts() == {
+        "endpoints": 0,
+        "workergroups": 0,
+        "templates": 0,
+    }
 
 
 @pytest.mark.parametrize(

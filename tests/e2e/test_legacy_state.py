@@ -91,5 +91,5 @@ def test_a_state_from_version_0_1_0_refreshes_updates_and_destroys(
         assert stack.preview().change_summary == {auto.OpType.SAME: 4}
 
         stack.destroy()
-        assert control.object_counts() == {"endpoints": 0, "workergroups": 0}
+        assert control.object_counts() == {"endpoints": 0, "workergroups": 0, "templates": 0}
         client.close()

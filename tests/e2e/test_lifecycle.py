@@ -259,7 +259,7 @@ def test_09_destroy_deletes_workergroups_before_the_endpoint(life: Lifecycle) ->
     assert len(deletes) == 3
     assert deletes[-1] == f"DELETE /endptjobs/{endpoint_id}/ 200"
     assert all(d.startswith("DELETE /autojobs/") for d in deletes[:2])
-    assert life.control.object_counts() == {"endpoints": 0, "workergroups": 0}
+    assert life.control.object_counts() == {"endpoints": 0, "workergroups": 0, "templates": 0}
 
 
 def test_10_a_create_committed_then_dropped_converges_to_one_endpoint(life: Lifecycle) -> None:
@@ -274,4 +274,4 @@ def test_10_a_create_committed_then_dropped_converges_to_one_endpoint(life: Life
     posts = [r for r in life.new_requests() if r.startswith("POST /endptjobs/")]
     assert len(posts) == 1
     life.stack.destroy()
-    assert life.control.object_counts() == {"endpoints": 0, "workergroups": 0}
+    assert life.control.object_counts() == {"endpoints": 0, "workergroups": 0, "templates": 0}

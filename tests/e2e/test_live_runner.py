@@ -34,7 +34,7 @@ def test_the_live_suite_passes_against_a_simulator_and_leaves_nothing() -> None:
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "2 passed" in done.stdout
     assert "test-live: nothing left behind" in done.stdout
-    assert counts == {"endpoints": 0, "workergroups": 0}
+    assert counts == {"endpoints": 0, "workergroups": 0, "templates": 0}
     assert KEY_A not in done.stdout + done.stderr
 
 

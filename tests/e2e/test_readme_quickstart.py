@@ -56,9 +56,17 @@ def test_the_readme_quick_start_previews_creates_and_destroys(
         up = run("up")
         assert "+ 3 created" in up
         assert 'endpoint_id: "1"' in up
-        assert SimulatorControl(url).object_counts() == {"endpoints": 1, "workergroups": 1}
+        assert SimulatorControl(url).object_counts() == {
+            "endpoints": 1,
+            "workergroups": 1,
+            "templates": 0,
+        }
         assert "- 3 deleted" in run("destroy")
-        assert SimulatorControl(url).object_counts() == {"endpoints": 0, "workergroups": 0}
+        assert SimulatorControl(url).object_counts() == {
+            "endpoints": 0,
+            "workergroups": 0,
+            "templates": 0,
+        }
     finally:
         simulator.terminate()
         simulator.communicate(timeout=10)

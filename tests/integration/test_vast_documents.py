@@ -112,7 +112,7 @@ def test_deleting_an_endpoint_deletes_its_workergroups(
     client.create_workergroup(endpoint_id=endpoint_id, template_hash="a")
     client.create_workergroup(endpoint_id=endpoint_id, template_hash="b")
     client.delete_endpoint(endpoint_id)
-    assert control.object_counts() == {"endpoints": 0, "workergroups": 0}
+    assert control.object_counts() == {"endpoints": 0, "workergroups": 0, "templates": 0}
     assert client.list_workergroups() == []
 
 
@@ -162,7 +162,7 @@ def test_the_first_up_of_a_new_account_creates_everything(
     host.create(inputs)
     first = control.requests()[0]
     assert (first["method"], first["path"], first["status"]) == ("GET", "/api/v0/endptjobs/", 400)
-    assert control.object_counts() == {"endpoints": 1, "workergroups": 1}
+    assert control.object_counts() == {"endpoints": 1, "workergroups": 1, "templates": 0}
 
 
 def test_a_duplicate_endpoint_name_is_refused_naming_the_fix(client: VastClient) -> None:

@@ -25,7 +25,7 @@ class Capture(pulumi.runtime.Mocks):
         return {}
 
 pulumi.runtime.set_mocks(Capture(), preview=False)
-from pulumi_vast_serverless import Endpoint, Workergroup
+from pulumi_vast_serverless import Endpoint, Template, Workergroup
 
 def dump(_):
     print(json.dumps({k: rpc.unwrap_rpc_secret(v) if rpc.is_rpc_secret(v) else v
@@ -35,14 +35,15 @@ def dump(_):
 def program():
     ep = Endpoint("ep", endpoint_name="blob-probe")
     wg = Workergroup("wg", endpoint_id=ep.id, template_hash="abc")
-    return pulumi.Output.all(ep.id, wg.id).apply(dump)
+    tmpl = Template("tmpl", name="blob-probe", image="img")
+    return pulumi.Output.all(ep.id, wg.id, tmpl.id).apply(dump)
 
 program()
 """
 
 
 def resource_provider_blobs(env: dict[str, str] | None = None) -> dict[str, str]:
-    """Return {type token: base64 pickled provider} for Endpoint and Workergroup."""
+    """Return {type token: base64 pickled provider} for Endpoint, Workergroup, Template."""
     out = subprocess.run(
         [sys.executable, "-c", _SCRIPT],
         capture_output=True,

@@ -1,0 +1,144 @@
+"""The provider of ``pulumi-python:dynamic/vast:Template``.
+
+Vast addresses templates by content (``hash_id``): a create whose content exists answers
+with the existing template, linked to the account. That is what makes creates safe to
+repeat: a create whose answer was lost is sent again, and finds the template the first
+attempt made. It is also where two stacks can meet: a template of the same content that
+existed before this create is taken over only with ``adopt_existing=True``.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
+
+from ..client import _routes
+from ..client._errors import (
+    VastAuthError,
+    VastConflictError,
+    VastLookupError,
+    VastNotFoundError,
+    VastValidationError,
+    with_hint,
+)
+from ..client._rows import Row
+from ._base import DECLARED, VastProvider
+from ._properties import TEMPLATE_PROPS, Failure, TemplateInputs, to_vast
+from ._values import plain
+
+_OTHERS_USE_IT = "Other Users are still using it"
+
+
+class TemplateProvider(VastProvider):
+    """Creates, reads, edits and deletes a Vast template."""
+
+    kind = "template"
+    props = TEMPLATE_PROPS
+    model = TemplateInputs
+    # env often holds tokens (-e HF_TOKEN=...); the registry password is one.
+    secret_outputs = frozenset({"env", "docker_login_pass"})
+
+    def cross_check(self, present: set[str], known: dict[str, Any]) -> list[Failure]:
+        """A template needs a name and an image."""
+        return [
+            Failure(name, f"{name} is required; {example}")
+            for name, example in (
+                ("name", "set a name such as 'vllm-qwen3'"),
+                ("image", "set the Docker image, e.g. 'vllm/vllm-openai'"),
+            )
+            if name not in present
+        ]
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """Create the template, or use the one of the same content when that is safe."""
+        inputs = self.parse(props)
+        fields = to_vast(inputs)
+        # Templates of this name before the create: a linked template among them is one
+        # this stack did not make.
+        before = {row["id"] for row in self.client.search_templates(name={"eq": inputs["name"]})}
+        template, linked = self.client.create_template(**fields)
+        template_id = int(template["id"])
+        ours = self.client.claimed(_routes.TEMPLATES, template_id)
+        earlier = linked and template_id in before and not ours
+        if earlier and not inputs.get("adopt_existing"):
+            raise VastConflictError(
+                f"a template with exactly this content exists already (id {template_id}, "
+                f"hash_id {template['hash_id']}) and this stack does not manage it. Set "
+                "adopt_existing=True on this Template to use it from this stack, or "
+                "change its content (its name, say)."
+            )
+        self.client.claim(_routes.TEMPLATES, template_id)
+        return CreateResult(str(template_id), self.outputs(template, inputs))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """The template as Vast has it now; gone if the account no longer sees it."""
+        current = int(plain(props.get("template_id")) or id_) if id_.isdigit() else None
+        row = self.client.template(current) if current is not None else None
+        if row is None:
+            if plain(props.get(DECLARED)) is None:
+                raise VastLookupError(
+                    f"no template with id {id_} that this Vast account can see: check the id "
+                    "passed to Template.get or ResourceOptions(id=...)"
+                )
+            return ReadResult("", {})
+        previous = self.previous_inputs(props)
+        outs = self.outputs(row, previous, props)
+        return ReadResult(id_, outs, self.inputs_from(outs, previous))
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """Edit the changed fields by the template's current hash_id (which then changes)."""
+        inputs = self.parse(news)
+        changes = self.changed_fields(to_vast(inputs), olds)
+        if not changes:
+            row = self.client.template(int(plain(olds.get("template_id")) or id_))
+            return UpdateResult(self.outputs(row or {}, inputs, olds))
+        try:
+            template = self.client.update_template(str(plain(olds["hash_id"])), **changes)
+        except VastValidationError as exc:
+            raise self.explained(exc) from None
+        return UpdateResult(self.outputs(template, inputs, olds))
+
+    def explained(self, exc: VastValidationError) -> VastValidationError:
+        """The fix for Vast's refusals of an edit."""
+        message = exc.vast_message
+        if "Only the Template Creator" in message:
+            hint = (
+                "this template was made by another account (adopt_existing linked it): change "
+                "its content here to make a template of your own (a new name, say), or edit "
+                "it from that account"
+            )
+        elif "None found for given Hash ID" in message:
+            hint = "the template was changed or deleted outside Pulumi; run `pulumi refresh`"
+        else:
+            return exc
+        return with_hint(exc, hint)
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """Delete the template. One this account may not delete stays, with a warning."""
+        template_id = int(plain(props.get("template_id")) or id_)
+        try:
+            self.client.delete_template(template_id)
+        except VastNotFoundError:
+            return
+        except (VastAuthError, VastValidationError) as exc:
+            if isinstance(exc, VastValidationError) and "Invalid Template ID" in str(exc):
+                return  # already gone
+            if isinstance(exc, VastAuthError) or _OTHERS_USE_IT in exc.vast_message:
+                print(
+                    f"warning: template {template_id} stays on Vast ({exc.vast_message}); this "
+                    "stack no longer manages it",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                return
+            raise
+
+    def extra_outputs(self, row: Row, inputs: dict[str, Any]) -> dict[str, Any]:
+        """The template's content address, its current numeric id and its creator."""
+        return {
+            "hash_id": row.get("hash_id"),
+            "template_id": row.get("id"),
+            "creator_id": row.get("creator_id"),
+        }
