@@ -14,7 +14,7 @@ from tests.support.examples import example_stack
 from tests.support.keys import KEY_A
 
 # Pulumi's marker of a secret value in an exported state.
-SECRET_SIG = "4dabf18193072939515e22adb298388d"
+SECRET_SIG = "4dabf18193072939515e22adb298388d"  # noqa: S105 (not a password)
 
 
 def test_quickstart_creates_one_endpoint_and_two_groups_then_converges(
