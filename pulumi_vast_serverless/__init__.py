@@ -1,9 +1,9 @@
 """Manage Vast.ai Serverless endpoints and workergroups with Pulumi.
 
 The public surface: the ``Template``, ``Endpoint`` and ``Workergroup`` resources with their
-``Args``,
-lookups of objects a stack does not own (``Endpoint.get``, ``get_endpoint``), ``VastClient``
-for the REST API, and the exception tree (see ``client._errors``).
+``Args``, the ``Readiness`` wait, lookups of objects a stack does not own (``Endpoint.get``,
+``get_endpoint``) and of workers (``get_workergroup_workers``), ``VastClient`` for the REST
+API, and the exception tree (see ``client._errors``).
 """
 
 from typing import TYPE_CHECKING as _TYPE_CHECKING
@@ -34,12 +34,16 @@ if _TYPE_CHECKING:
         Endpoint,
         EndpointArgs,
         EndpointInfo,
+        Readiness,
         Template,
         TemplateArgs,
         Workergroup,
         WorkergroupArgs,
         WorkergroupInfo,
+        WorkerInfo,
         get_endpoint,
+        get_endpoint_workers,
+        get_workergroup_workers,
         get_workergroups,
     )
 
@@ -48,6 +52,7 @@ __all__ = [
     "Endpoint",
     "EndpointArgs",
     "EndpointInfo",
+    "Readiness",
     "Template",
     "TemplateArgs",
     "VastAPIError",
@@ -65,11 +70,14 @@ __all__ = [
     "VastTransportError",
     "VastValidationError",
     "VastWaitTimeoutError",
+    "WorkerInfo",
     "Workergroup",
     "WorkergroupArgs",
     "WorkergroupInfo",
     "__version__",
     "get_endpoint",
+    "get_endpoint_workers",
+    "get_workergroup_workers",
     "get_workergroups",
 ]
 
@@ -80,12 +88,16 @@ _LAZY = {"VastClient": ".client"} | dict.fromkeys(
         "Endpoint",
         "EndpointArgs",
         "EndpointInfo",
+        "Readiness",
         "Template",
         "TemplateArgs",
         "Workergroup",
         "WorkergroupArgs",
         "WorkergroupInfo",
+        "WorkerInfo",
         "get_endpoint",
+        "get_endpoint_workers",
+        "get_workergroup_workers",
         "get_workergroups",
     ],
     ".resources",

@@ -43,6 +43,12 @@ def _existing(body: Row) -> bool:
     return str(body.get("msg", "")).startswith("Existing Template Found") and "template" in body
 
 
+def _workers(answer: Row) -> list[Row]:
+    """Workers from the autoscaler's answer: ``{"workers": [...]}`` or a bare list."""
+    workers = answer.get("workers", answer.get("items"))
+    return [w for w in workers or [] if isinstance(w, dict)]
+
+
 def _nothing_found(body: Row) -> bool:
     """Vast's answer to a template search that matches nothing."""
     return str(body.get("msg", "")).startswith("No templates found")
@@ -181,6 +187,12 @@ class VastClient:
         """Close pooled connections."""
         self._http.close()
 
+    def __enter__(self) -> VastClient:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
     @property
     def list_requests(self) -> int:
         """How many list requests this client has sent."""
@@ -284,6 +296,30 @@ class VastClient:
     def delete_template(self, template_id: int) -> None:
         """Delete a template; only its creator may, and not while others use it."""
         self._http.request("DELETE", _routes.TEMPLATES, {"template_id": int(template_id)})
+
+    # Workers: the autoscaler's view (its own host; no documented rate limit).
+
+    def endpoint_workers(self, endpoint_id: int) -> list[Row]:
+        """The workers serving an endpoint, each with its ``status`` (``idle``, ``loading``,
+        ``error``, ...)."""
+        body = {"id": int(endpoint_id)}
+        return _workers(self._http.request("POST", _routes.ENDPOINT_WORKERS, body, autoscaler=True))
+
+    def workergroup_workers(self, workergroup_id: int) -> list[Row]:
+        """The workers of one workergroup, each with its ``status``."""
+        body = {"id": int(workergroup_id)}
+        answer = self._http.request("POST", _routes.WORKERGROUP_WORKERS, body, autoscaler=True)
+        return _workers(answer)
+
+    def update_workers(self, workergroup_id: int, *, cancel: bool = False) -> Row:
+        """Start a rolling update of a workergroup's workers onto its current configuration
+        (or cancel one in progress); Vast answers with ``workers_to_update``."""
+        body: dict[str, Any] = {"workergroup_id": int(workergroup_id)}
+        if cancel:
+            body["cancel_update"] = True
+        return self._http.request(
+            "POST", _routes.UPDATE_WORKERS, body, autoscaler=True, key_in_body=True
+        )
 
     def claim(self, collection: str, object_id: int) -> None:
         """Record that this process owns ``object_id`` (an adoption), so no lost create

@@ -116,6 +116,7 @@ class Transport:
         *,
         params: Mapping[str, str] | None = None,
         autoscaler: bool = False,
+        key_in_body: bool = False,
         on_send: Callable[[], None] | None = None,
         accept: Callable[[Row], bool] | None = None,
     ) -> Row:
@@ -125,12 +126,15 @@ class Transport:
         of idempotent requests (see ``_backoff``). ``on_send`` is called just before each
         attempt leaves, so callers can tell how fresh the answer is. ``accept`` lets a
         ``success: false`` answer through when it is not a failure (Vast's "Existing
-        Template Found").
+        Template Found"). ``key_in_body`` adds ``api_key`` to the body, as Vast's own client
+        does for the autoscaler's writes (the header alone may not be read there).
         """
         route = _routes.route_key(method, path)
         rate = self._rate_limits.get(route)
         pacer = shared_pacer(self._host, route, rate) if rate else None
         url = (self.autoscaler_url if autoscaler else self.base_url) + path
+        if key_in_body:
+            body = {**(body or {}), "api_key": self._api_key}
         limited = failed = 0
         while True:
             if pacer is not None:
@@ -204,10 +208,16 @@ class Transport:
 
 
 def _json_body(response: requests.Response) -> Row | None:
+    """The answer as a dict: a JSON list comes back as ``{"items": [...]}``, a JSON string
+    (the autoscaler's way to refuse) as ``{"success": false, "msg": ...}``."""
     try:
         body = response.json()
     except ValueError:
         return None
+    if isinstance(body, list):
+        return {"items": body}
+    if isinstance(body, str):
+        return {"success": False, "msg": body}
     return body if isinstance(body, dict) else None
 
 

@@ -8,7 +8,11 @@ What the dynamic-provider host (``python -m pulumi.dynamic``, Pulumi's code) all
 - whatever the provider prints to stdout or stderr is shown to the user as a message at
   every verbosity, so it cannot hold detail "for later";
 - the provider process gets no verbosity flag, only the engine's address (``argv[1]``);
-  the engine's ``Log`` RPC at debug severity is shown only by ``pulumi up --debug``.
+  the engine's ``Log`` RPC at debug severity is shown only by ``pulumi up --debug``;
+- ``Log`` with a resource's URN and ``ephemeral`` shows on that resource's row while it
+  works (in the live display and in CI's line output) and is left out of the
+  diagnostics summary: the one way a dynamic provider can report progress (``progress``;
+  the URN is read from the host's request, since the provider is not given it).
 
 So, in that host process only, ``traceback.format_exc`` answers our own errors
 (``VastError``) with their one-line message and sends the traceback to the engine as a
@@ -96,13 +100,47 @@ def one_line(error: VastError) -> str:
 
 def _debug_log(text: str) -> None:
     """Send ``text`` to the engine as a debug message (shown by ``pulumi up --debug``)."""
-    with contextlib.suppress(Exception):  # best effort: the error itself still goes out
+    _engine_log(text, severity="DEBUG")
+
+
+def progress(text: str) -> None:
+    """Show ``text`` on the row of the resource this call works on (an ephemeral message:
+    the live display shows it, the summary at the end does not keep it). Outside the
+    host, or if the resource cannot be told, nothing happens."""
+    urn = _current_urn() if _installed.is_set() else ""
+    if urn:
+        _engine_log(text, severity="INFO", urn=urn, ephemeral=True)
+
+
+def _current_urn() -> str:
+    """The URN in the host's gRPC request being served on this thread.
+
+    The host hands a provider the properties, not the URN; its ``Create``/``Update`` frame
+    holds the request, a few frames up. If Pulumi's host changes shape, this finds nothing.
+    """
+    frame = sys._getframe(1)
+    while frame is not None:
+        urn = getattr(frame.f_locals.get("request"), "urn", None)
+        if isinstance(urn, str) and urn.startswith("urn:pulumi:"):
+            return urn
+        frame = frame.f_back  # type: ignore[assignment]
+    return ""
+
+
+def _engine_log(text: str, *, severity: str, urn: str = "", ephemeral: bool = False) -> None:
+    """One ``Engine.Log`` call to the engine whose address the host got (``argv[1]``)."""
+    with contextlib.suppress(Exception):  # best effort: a log line must never fail a call
         import grpc
         from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
 
         channel: Any = grpc.insecure_channel(sys.argv[1])
         try:
-            request = engine_pb2.LogRequest(severity=engine_pb2.DEBUG, message=text)
+            request = engine_pb2.LogRequest(
+                severity=getattr(engine_pb2, severity),
+                message=text,
+                urn=urn,
+                ephemeral=ephemeral,
+            )
             engine_pb2_grpc.EngineStub(channel).Log(request, timeout=5)
         finally:
             channel.close()

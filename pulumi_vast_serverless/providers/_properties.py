@@ -148,6 +148,14 @@ WORKERGROUP_PROPS: tuple[Prop, ...] = (
     Prop("target_util", "float", "update", "Target utilisation, a fraction in (0, 1]."),
     Prop("cold_mult", "float", "update", "Cold capacity as a multiple of hot capacity."),
     Prop(
+        "rolling_update",
+        "bool",
+        "none",
+        "After an update that changes what workers run (template_hash, template_id, "
+        "launch_args), roll the running workers onto it, one at a time.",
+        "true",
+    ),
+    Prop(
         "adopt_existing",
         "bool",
         "none",
@@ -209,7 +217,10 @@ TEMPLATE_PROPS: tuple[Prop, ...] = (
 )
 
 # Inputs that steer the provider and are never sent to Vast as they are.
-PROVIDER_ONLY = frozenset({"adopt_existing", "default_offer_filters"})
+PROVIDER_ONLY = frozenset({"adopt_existing", "default_offer_filters", "rolling_update"})
+# What a workergroup's workers run: changing one leaves running workers on the old one
+# until they are replaced, which a rolling update does.
+ROLLING_FIELDS = ("template_hash", "template_id", "launch_args")
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 ENDPOINT_STATES = ("active", "suspended", "stopped")
 
@@ -284,7 +295,10 @@ class _Inputs(BaseModel):
     def _count(cls, value: Any) -> int:
         return _whole(value)
 
-    @field_validator("adopt_existing", "default_offer_filters", mode="before", check_fields=False)
+    @field_validator(
+        "adopt_existing", "default_offer_filters", "rolling_update",
+        mode="before", check_fields=False,
+    )  # fmt: skip
     @classmethod
     def _flag(cls, value: Any) -> bool:
         return _flag(value)
@@ -353,6 +367,7 @@ class WorkergroupInputs(_Inputs):
     min_load: float | None = None
     target_util: float | None = None
     cold_mult: float | None = None
+    rolling_update: bool | None = None
     adopt_existing: bool | None = None
 
     @field_validator("endpoint_id", mode="before")
@@ -464,6 +479,33 @@ class TemplateInputs(_Inputs):
         except _offer_query.OfferQueryError as exc:
             raise ValueError(f"is not a Vast offer filter: {exc}") from None
         return dict(value)
+
+
+class ReadinessInputs(_Inputs):
+    """Validated inputs of a readiness wait."""
+
+    workergroup_id: int | None = None
+    endpoint_id: int | None = None
+    min_ready: int | None = None
+    timeout: float | None = None
+    triggers: Any = None
+
+    @field_validator("workergroup_id", "endpoint_id", "min_ready", mode="before")
+    @classmethod
+    def _positive(cls, value: Any) -> int:
+        # Resource ids are string outputs; users pass them straight through.
+        number = int(value) if isinstance(value, str) and value.strip().isdigit() else _whole(value)
+        if number < 1:
+            raise ValueError("must be 1 or more")
+        return number
+
+    @field_validator("timeout", mode="before")
+    @classmethod
+    def _seconds(cls, value: Any) -> float:
+        number = _number(value)
+        if number <= 0:
+            raise ValueError("must be a number of seconds above 0")
+        return number
 
 
 def effective_search(inputs: dict[str, Any]) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._properties import ENDPOINT_PROPS, PROVIDER_ONLY, TEMPLATE_PROPS, WORKERGROUP_PROPS, Prop
+from .readiness import READINESS_PROPS
 
 _TYPES = {
     "str": "string",
@@ -43,6 +44,8 @@ def reference() -> str:
         + property_table(ENDPOINT_PROPS)
         + "\n\n### Workergroup inputs\n\n"
         + property_table(WORKERGROUP_PROPS)
+        + "\n\n### Readiness inputs\n\n"
+        + property_table(READINESS_PROPS)
         + "\n"
     )
 

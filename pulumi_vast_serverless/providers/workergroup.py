@@ -17,6 +17,7 @@ from ..client._errors import (
 from ..client._rows import Row, same_value
 from ._base import VastProvider
 from ._properties import (
+    ROLLING_FIELDS,
     WORKERGROUP_PROPS,
     Failure,
     WorkergroupInputs,
@@ -213,10 +214,13 @@ class WorkergroupProvider(VastProvider):
     def update_remote(
         self, object_id: int, fields: dict[str, Any], inputs: dict[str, Any], olds: dict[str, Any]
     ) -> None:
-        """PUT the workergroup; Vast requires its endpoint_id in every PUT."""
+        """PUT the workergroup (Vast requires its endpoint_id in every PUT); then, if what
+        the workers run changed, roll the running workers onto it."""
         self.client.update_workergroup(
             object_id, endpoint_id=int(plain(olds["endpoint_id"])), **fields
         )
+        if inputs.get("rolling_update", True) and any(f in fields for f in ROLLING_FIELDS):
+            self.client.update_workers(object_id)
 
     def extra_outputs(self, row: Row, inputs: dict[str, Any]) -> dict[str, Any]:
         """Vast stores search_params parsed (search_query): show the declared text while

@@ -15,6 +15,7 @@ import pulumi
 from ..client import VastClient, VastLookupError
 from ..client._rows import Row
 from ..providers._settings import resolve_settings, shared_client
+from ..providers.readiness import READY_STATUSES
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,31 @@ class WorkergroupInfo:
         return cls(**values)
 
 
+@dataclass(frozen=True)
+class WorkerInfo:
+    """One worker as Vast's autoscaler reports it."""
+
+    id: int
+    status: str
+    url: str | None
+    created_at: str | None
+
+    @property
+    def ready(self) -> bool:
+        """Whether the worker serves (``idle`` or ``running``)."""
+        return self.status in READY_STATUSES
+
+    @classmethod
+    def from_row(cls, row: Row) -> WorkerInfo:
+        """Build from one of the autoscaler's worker rows."""
+        return cls(
+            id=int(row.get("id") or 0),
+            status=str(row.get("status") or "unknown"),
+            url=row.get("url"),
+            created_at=row.get("created_at"),
+        )
+
+
 def get_endpoint(*, endpoint_name: str | None = None, id: int | str | None = None) -> EndpointInfo:  # noqa: A002
     """Find one endpoint by name or by id; fail if there is none, or more than one.
 
@@ -99,6 +125,28 @@ def get_workergroups(*, endpoint_id: int | str) -> list[WorkergroupInfo]:
     wanted = str(endpoint_id).strip()
     rows = _client().list_workergroups()
     return [WorkergroupInfo.from_row(r) for r in rows if str(r.get("endpoint_id")) == wanted]
+
+
+def get_workergroup_workers(workergroup_id: int | str) -> list[WorkerInfo]:
+    """The workers of a workergroup and their states, read now (not stored anywhere).
+
+    Example (a script, or a program's ``apply``)::
+
+        ready = [w for w in get_workergroup_workers(1234) if w.ready]
+    """
+    return [WorkerInfo.from_row(r) for r in _client().workergroup_workers(_id(workergroup_id))]
+
+
+def get_endpoint_workers(endpoint_id: int | str) -> list[WorkerInfo]:
+    """The workers of every group of an endpoint and their states, read now."""
+    return [WorkerInfo.from_row(r) for r in _client().endpoint_workers(_id(endpoint_id))]
+
+
+def _id(value: int | str) -> int:
+    text = str(value).strip()
+    if not text.isdigit():
+        raise TypeError(f"an id is a positive whole number; got {value!r}")
+    return int(text)
 
 
 def _client() -> VastClient:

@@ -11,6 +11,7 @@ from pulumi.dynamic import Resource
 from ..providers import WorkergroupProvider
 from ._outputs import output
 from ._props import resource_props
+from .readiness import Readiness
 
 
 @dataclass
@@ -45,8 +46,14 @@ class WorkergroupArgs:
     """Target utilisation, a fraction in (0, 1]."""
     cold_mult: Input[float] | None = None
     """Cold capacity as a multiple of hot capacity."""
+    rolling_update: Input[bool] | None = None
+    """Roll running workers onto a new template or launch arguments (default true)."""
     adopt_existing: Input[bool] | None = None
     """Take over an identical group an interrupted ``up`` left behind, instead of failing."""
+    wait_for_ready: Input[int] | None = None
+    """Make ``up`` wait until this many workers are ready (see ``Readiness``)."""
+    ready_timeout: Input[float] | None = None
+    """Seconds ``wait_for_ready`` waits before ``up`` fails (default 600)."""
 
 
 class Workergroup(Resource, module="vast", name="Workergroup"):
@@ -82,6 +89,9 @@ class Workergroup(Resource, module="vast", name="Workergroup"):
     min_load: Output[float] = output("Minimum load, as Vast reports it.")
     target_util: Output[float] = output("Target utilisation, as Vast reports it.")
     cold_mult: Output[float] = output("Cold capacity multiple, as Vast reports it.")
+    rolling_update: Output[bool | None] = output(
+        "Whether updates to what workers run roll the running workers, as declared."
+    )
     adopt_existing: Output[bool | None] = output(
         "Whether this resource may take over an identical group left behind."
     )
@@ -110,7 +120,10 @@ class Workergroup(Resource, module="vast", name="Workergroup"):
         min_load: Input[float] | None = None,
         target_util: Input[float] | None = None,
         cold_mult: Input[float] | None = None,
+        rolling_update: Input[bool] | None = None,
         adopt_existing: Input[bool] | None = None,
+        wait_for_ready: Input[int] | None = None,
+        ready_timeout: Input[float] | None = None,
     ) -> None:
         """Declare a workergroup, from ``args`` or from keyword arguments (not both).
 
@@ -135,9 +148,17 @@ class Workergroup(Resource, module="vast", name="Workergroup"):
         :param pulumi.Input[float] min_load: Minimum load for this group.
         :param pulumi.Input[float] target_util: Target utilisation, a fraction in (0, 1].
         :param pulumi.Input[float] cold_mult: Cold capacity as a multiple of hot capacity.
+        :param pulumi.Input[bool] rolling_update: After an update that changes what workers
+            run (template_hash, template_id, launch_args), roll the running workers onto it,
+            one at a time.
         :param pulumi.Input[bool] adopt_existing: Take over an existing group on the same
             endpoint that runs and recruits the same (left behind by an interrupted up)
             instead of failing.
+        :param pulumi.Input[int] wait_for_ready: Make up wait until this many workers are
+            ready, after the create and after each change of what they run (a child
+            Readiness resource).
+        :param pulumi.Input[float] ready_timeout: Seconds that wait lasts before up fails
+            with each worker's state (default 600); the group stays in state.
         """
         keywords = {
             "endpoint_id": endpoint_id,
@@ -154,12 +175,33 @@ class Workergroup(Resource, module="vast", name="Workergroup"):
             "min_load": min_load,
             "target_util": target_util,
             "cold_mult": cold_mult,
+            "rolling_update": rolling_update,
             "adopt_existing": adopt_existing,
+            "wait_for_ready": wait_for_ready,
+            "ready_timeout": ready_timeout,
         }
         props = resource_props(args, keywords, ("search_query", "created_at", "declared_inputs"))
+        min_ready, timeout = props.pop("wait_for_ready"), props.pop("ready_timeout")
         secrets = ResourceOptions(additional_secret_outputs=["launch_args"])
         super().__init__(
             WorkergroupProvider(), resource_name, props, ResourceOptions.merge(opts, secrets)
+        )
+        if min_ready is not None:
+            self._wait_for_ready(resource_name, min_ready, timeout)
+
+    def _wait_for_ready(
+        self, resource_name: str, min_ready: Input[int], timeout: Input[float] | None
+    ) -> Readiness:
+        """A child ``Readiness`` that waits after the create and again whenever what the
+        workers run changes (its triggers are those outputs)."""
+        runs = Output.all(self.template_hash, self.template_id, self.launch_args)
+        return Readiness(
+            f"{resource_name}-ready",
+            ResourceOptions(parent=self),
+            workergroup_id=self.id,
+            min_ready=min_ready,
+            timeout=timeout,
+            triggers=runs,
         )
 
     @staticmethod

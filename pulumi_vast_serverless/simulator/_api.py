@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import _autoscaler as auto
 from . import _serverless as sls
 from . import _templates as tpl
 from ._requests import (
@@ -26,7 +27,7 @@ Row = dict[str, Any]
 class Route:
     """How one route answers."""
 
-    handle: Callable[[Call], Row]
+    handle: Callable[[Call], Any]
     body: type[_Body] | None = None
     #: The 403 text a host-only account gets here; empty when such accounts may call it.
     host_only: str = ""
@@ -71,4 +72,8 @@ ROUTES: dict[str, Route] = {
 }
 
 # The autoscaler's routes, served at the root (Vast serves them on https://run.vast.ai).
-AUTOSCALER_ROUTES: dict[str, Route] = {}
+AUTOSCALER_ROUTES: dict[str, Route] = {
+    "POST /get_endpoint_workers/": Route(auto.endpoint_workers),
+    "POST /get_workergroup_workers/": Route(auto.workergroup_workers),
+    "POST /update_workers/": Route(auto.update_workers),
+}

@@ -63,6 +63,17 @@ class SimulatorControl:
         """Accept ``key`` as a new key of the account that ``account_of`` belongs to."""
         self._call("POST", "/_sim/keys", {"key": key, "account_of": account_of})
 
+    def set_worker_speed(self, speed: float) -> None:
+        """Run the autoscaler's clock ``speed`` times faster (workers ready sooner)."""
+        self._call("POST", "/_sim/workers", {"speed": speed})
+
+    def fail_workers(self, workergroup_id: int | None = None, failing: bool = True) -> None:
+        """Make the workers that start from now on end in ``error``: those of one
+        workergroup, or of every group (None). ``failing=False`` heals: failed workers are
+        then replaced."""
+        target = "all" if workergroup_id is None else workergroup_id
+        self._call("POST", "/_sim/workers", {"fail" if failing else "heal": target})
+
     def inflight(self) -> dict[str, int]:
         """API calls being handled right now, by route (``"POST /autojobs/"``: 2)."""
         return dict(self._call("GET", "/_sim/inflight"))

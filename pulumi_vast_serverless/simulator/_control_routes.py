@@ -54,6 +54,8 @@ def _answer(state: SimulatorState, method: str, path: str, body: Row) -> Any:
         return _keys(state, body)
     if (method, path) == ("POST", "/_sim/managed"):
         return _managed(state, body)
+    if (method, path) == ("POST", "/_sim/workers"):
+        return _workers(state, body)
     raise LookupError(path)
 
 
@@ -88,3 +90,21 @@ def _managed(state: SimulatorState, body: Row) -> Row:
         raise ValueError(f"no {body['kind']} {object_id}")
     state.store.update(table, owner["tenant"], object_id, {"deployment_managed": True})
     return {"success": True}
+
+
+def _workers(state: SimulatorState, body: Row) -> Row:
+    """``{"speed": 50}``: run the workers' clock faster; ``{"fail": N}`` / ``{"heal": N}``:
+    workers of workergroup N (``"all"``: of every group) that start from now on end in
+    ``error`` (or not)."""
+    if "speed" in body:
+        speed = body["speed"]
+        if not isinstance(speed, (int, float)) or isinstance(speed, bool) or speed <= 0:
+            raise ValueError("speed must be a positive number")
+        state.autoscaler.set_speed(float(speed))
+    for key, failing in (("fail", True), ("heal", False)):
+        if key in body:
+            target = body[key]
+            if target != "all" and (not isinstance(target, int) or isinstance(target, bool)):
+                raise ValueError(f'{key} must be a workergroup id or "all"')
+            state.autoscaler.fail(None if target == "all" else target, failing)
+    return {"success": True, "speed": state.autoscaler.speed}

@@ -121,7 +121,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _api_reply(
         self, routes: Mapping[str, Route], method: str, path: str, body: Any
-    ) -> tuple[int, Row | None]:
+    ) -> tuple[int, Any]:
         """Return (status, body); a None body means the connection was dropped."""
         state = self.server.state
         route_key = _routes.route_key(method, path)
@@ -166,7 +166,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _handle(
         self, route: Route, route_key: str, path: str, body: Row, key: str, tenant: str
-    ) -> Row:
+    ) -> Any:
         state = self.server.state
         try:
             fields = given_fields(route.body, body) if route.body is not None else {}

@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from ..client._offer_query import parse
+from ._autoscaler import start_workers
 from ._state import ApiError, Call
 
 Row = dict[str, Any]
@@ -146,6 +147,7 @@ def delete_endpoint(call: Call) -> Row:
     for group in call.store.rows("workergroups", call.tenant):
         if group.get("endpoint_id") == row["id"]:
             call.store.delete("workergroups", call.tenant, group["id"])
+            deleted += call.sim.autoscaler.remove(group["id"])
     call.store.delete("endpoints", call.tenant, row["id"])
     return {
         "success": True,
@@ -182,6 +184,7 @@ def create_workergroup(call: Call) -> Row:
     data["endpoint_name"] = endpoint["endpoint_name"]
     new_id = call.store.insert("workergroups", call.tenant, data)
     call.store.update("endpoints", call.tenant, endpoint["id"], {"empty_since": None})
+    start_workers(call, new_id)
     return {"success": True, call.sim.variants.workergroup_id_key: new_id}
 
 
@@ -212,14 +215,15 @@ def delete_workergroup(call: Call) -> Row:
     if row is None:
         raise ApiError(404, "No autojob by that id is available.", "no_such_workergroup")
     call.store.delete("workergroups", call.tenant, row["id"])
+    deleted = call.sim.autoscaler.remove(row["id"])
     _mark_if_empty(call, row["endpoint_id"])
     if call.route.endswith("/autojobs/{id}/"):
         return {"success": True}
     return {
         "success": True,
-        "deleted_workers": [],
+        "deleted_workers": deleted,
         "failed_workers": [],
-        "msg": "Deleted workergroup and 0 workers",
+        "msg": f"Deleted workergroup and {len(deleted)} workers",
     }
 
 

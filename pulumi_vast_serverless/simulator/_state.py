@@ -13,6 +13,7 @@ from ._faults import FaultQueue
 from ._limiter import RateLimiter
 from ._store import Store, tenant_of
 from ._variants import Variants
+from ._workers import Autoscaler
 
 Row = dict[str, Any]
 
@@ -43,6 +44,7 @@ class SimulatorState:
         self.inflight: Counter[str] = Counter()
         self.faults = FaultQueue()
         self.variants = Variants()
+        self.autoscaler = Autoscaler()
         self.log: list[Row] = []
         self.log_lock = threading.Lock()
 
@@ -70,6 +72,7 @@ class SimulatorState:
         self.revoked.clear()
         self.host_only.clear()
         self.accounts.clear()
+        self.autoscaler = Autoscaler()
         if self.limiter is not None:
             self.limiter.reset()
         with self.log_lock:

@@ -220,3 +220,30 @@ def test_the_cli_reports_vasts_refusals_in_its_own_words(
 ) -> None:
     result = cli(fresh, *args, key=key, home=tmp_path)
     assert printed in result.stderr, result.stdout + result.stderr
+
+
+def test_the_sdk_and_cli_read_workers_and_roll_them(
+    sdk: VastAI, fresh: str, ours: VastClient, tmp_path: Path
+) -> None:
+    endpoint_id = sdk.create_endpoint(endpoint_name="workers", max_workers=2)["result"]
+    group_id = sdk.create_workergroup(endpoint_id=endpoint_id, template_hash="h")["id"]
+
+    answer = sdk.get_endpoint_workers(endpoint_id)
+    assert [w["status"] for w in answer["workers"]] == ["creating", "creating"]
+    assert [w["id"] for w in answer["workers"]] == [
+        w["id"] for w in ours.endpoint_workers(endpoint_id)
+    ]
+    assert sdk.get_endpoint_workers(999) == (
+        "authenticate_endpoint_apikey: invalid api_key or endpoint 999 not found"
+    )
+
+    assert sdk.update_workers(group_id) == {"success": True, "workers_to_update": 2}
+    assert [w["status"] for w in ours.workergroup_workers(group_id)] == ["updating", "creating"]
+    started = cli(fresh, "update", "workers", str(group_id), home=tmp_path)
+    assert f"Update started for workergroup {group_id} (2 workers)" in started.stdout
+    cancelled = cli(fresh, "update", "workers", str(group_id), "--cancel", home=tmp_path)
+    assert f"Update cancelled for workergroup {group_id}" in cancelled.stdout
+    # The worker being replaced finishes; the other's turn is dropped.
+    assert [w["status"] for w in ours.workergroup_workers(group_id)] == ["updating", "creating"]
+    missing = cli(fresh, "update", "workers", "999", home=tmp_path)
+    assert "Error: workergroup 999 not found" in missing.stdout

@@ -112,11 +112,18 @@ def test_full_deployment_creates_the_chain_and_a_new_tag_updates_in_place(
         second = stack.up()
         assert second.summary.resource_changes == {"update": 3, "same": 2}
         writes = sorted(
-            f"{r['method']} {r['path'].split('/')[3]}"
+            f"{r['method']} {r['path'].removeprefix('/api/v0').split('/')[1]}"
             for r in control.requests()[seen:]
             if r["method"] != "GET"
         )
-        assert writes == ["PUT autojobs", "PUT autojobs", "PUT template"]
+        # Each group's running workers are rolled onto the new template.
+        assert writes == [
+            "POST update_workers",
+            "POST update_workers",
+            "PUT autojobs",
+            "PUT autojobs",
+            "PUT template",
+        ]
         new_hash = second.outputs["template_hash"].value
         assert new_hash != old_hash
         groups = VastClient(KEY_A, base_url=url).list_workergroups(fresh=True)

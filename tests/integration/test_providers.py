@@ -311,7 +311,8 @@ def test_workergroup_lifecycle(
     assert (diff.changes, list(diff.replaces)) == (2, [])
     new_outs = host.update(group_id, outs, changed)
     assert (new_outs["gpu_ram"], new_outs["template_hash"]) == (48.0, "def")
-    assert writes(control)[-1] == f"PUT /api/v0/autojobs/{group_id}/"
+    # A new template: the running workers are rolled onto it, after the PUT.
+    assert writes(control)[-2:] == [f"PUT /api/v0/autojobs/{group_id}/", "POST /update_workers/"]
 
     host.delete(group_id, new_outs)
     assert host.read(group_id, new_outs)[0] == ""

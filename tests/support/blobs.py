@@ -25,7 +25,7 @@ class Capture(pulumi.runtime.Mocks):
         return {}
 
 pulumi.runtime.set_mocks(Capture(), preview=False)
-from pulumi_vast_serverless import Endpoint, Template, Workergroup
+from pulumi_vast_serverless import Endpoint, Readiness, Template, Workergroup
 
 def dump(_):
     print(json.dumps({k: rpc.unwrap_rpc_secret(v) if rpc.is_rpc_secret(v) else v
@@ -36,14 +36,15 @@ def program():
     ep = Endpoint("ep", endpoint_name="blob-probe")
     wg = Workergroup("wg", endpoint_id=ep.id, template_hash="abc")
     tmpl = Template("tmpl", name="blob-probe", image="img")
-    return pulumi.Output.all(ep.id, wg.id, tmpl.id).apply(dump)
+    ready = Readiness("ready", workergroup_id=wg.id)
+    return pulumi.Output.all(ep.id, wg.id, tmpl.id, ready.id).apply(dump)
 
 program()
 """
 
 
 def resource_provider_blobs(env: dict[str, str] | None = None) -> dict[str, str]:
-    """Return {type token: base64 pickled provider} for Endpoint, Workergroup, Template."""
+    """Return {type token: base64 pickled provider} for each resource type."""
     out = subprocess.run(
         [sys.executable, "-c", _SCRIPT],
         capture_output=True,

@@ -12,6 +12,7 @@ from tests.support.provider_host import ProviderHost, secret
 ENDPOINT_TYPE = "pulumi-python:dynamic/vast:Endpoint"
 WORKERGROUP_TYPE = "pulumi-python:dynamic/vast:Workergroup"
 TEMPLATE_TYPE = "pulumi-python:dynamic/vast:Template"
+READINESS_TYPE = "pulumi-python:dynamic/vast:Readiness"
 
 
 def clean_env() -> dict[str, str]:
