@@ -68,6 +68,9 @@ def test_the_providers_create_read_update_and_delete(live: Live, vast: VastClien
         group_id, wg_outs = host.create(wg_inputs)
         assert wg_outs["endpoint_id"] == int(endpoint_id)
         assert host.diff(group_id, wg_outs, wg_inputs).changes == 1  # DIFF_NONE
+        # The autoscaler's routes (read only): a group that may recruit nothing has no workers.
+        assert vast.workergroup_workers(int(group_id)) == []
+        assert vast.endpoint_workers(int(endpoint_id)) == []
 
         wg_changed = {**wg_inputs, "gpu_ram": 16.0}
         assert host.update(group_id, wg_outs, wg_changed)["gpu_ram"] == 16.0
