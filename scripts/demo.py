@@ -14,6 +14,7 @@ import runpy
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 from pulumi_vast_serverless import VastClient
@@ -71,6 +72,8 @@ def show_simulator(api_url: str) -> None:
             f"template={wg['template_hash']} gpu_ram={wg['gpu_ram']} "
             f"cold_workers={wg['cold_workers']} search={wg.get('search_query')}"
         )
+        states = Counter(w["status"] for w in client.workergroup_workers(wg["id"]))
+        print(f"    workers: {', '.join(f'{n} {s}' for s, n in states.items()) or 'none'}")
 
 
 def main() -> None:

@@ -36,6 +36,7 @@ def test_the_demos_create_converge_and_tear_down(tmp_path: Path) -> None:
     first = demo(tmp_path, port, "up")
     assert "+ 4 created" in first
     assert "holds 0 template(s), 1 endpoint(s), 2 workergroup(s)" in first
+    assert first.count("workers: 3 creating") == 2  # the autoscaler starts the cold workers
     assert "4 unchanged" in demo(tmp_path, port, "up")
     full = demo(tmp_path, port, "up", "--example", "full-deployment")
     assert "+ 5 created" in full
