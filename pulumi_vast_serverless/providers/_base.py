@@ -131,18 +131,26 @@ class VastProvider(ResourceProvider):
         empty id, so the engine drops it from state. On a lookup (``Resource.get`` or
         ``ResourceOptions(id=...)``) a missing object is an error naming the id.
         """
-        row = self.find(self.list_rows(), id_)
+        row = self.read_row(id_, props)
         if row is None:
             if plain(props.get(DECLARED)) is None:
-                raise VastLookupError(
-                    f"no {self.kind} with id {id_} in this Vast account: check the id passed "
-                    f"to {self.kind.capitalize()}.get or ResourceOptions(id=...), and that "
-                    "the API key belongs to the account that owns it"
-                )
+                raise VastLookupError(self.missing(id_))
             return ReadResult("", {})
         previous = self.previous_inputs(props)
         outs = self.outputs(row, previous, props)
         return ReadResult(id_, outs, self.inputs_from(outs, previous))
+
+    def read_row(self, id_: str, props: dict[str, Any]) -> Row | None:
+        """The object's row as Vast has it now, or None if it is gone."""
+        return self.find(self.list_rows(), id_)
+
+    def missing(self, id_: str) -> str:
+        """What a lookup of an id that does not exist says."""
+        return (
+            f"no {self.kind} with id {id_} in this Vast account: check the id passed to "
+            f"{self.kind.capitalize()}.get or ResourceOptions(id=...), and that the API key "
+            "belongs to the account that owns it"
+        )
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Send one PUT with the fields that differ from what Vast last reported."""

@@ -12,19 +12,18 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
+from pulumi.dynamic import CreateResult, UpdateResult
 
 from ..client import _routes
 from ..client._errors import (
     VastAuthError,
     VastConflictError,
-    VastLookupError,
     VastNotFoundError,
     VastValidationError,
     with_hint,
 )
 from ..client._rows import Row
-from ._base import DECLARED, VastProvider
+from ._base import VastProvider
 from ._properties import TEMPLATE_PROPS, Failure, TemplateInputs, to_vast
 from ._values import plain
 
@@ -72,20 +71,17 @@ class TemplateProvider(VastProvider):
         self.client.claim(_routes.TEMPLATES, template_id)
         return CreateResult(str(template_id), self.outputs(template, inputs))
 
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+    def read_row(self, id_: str, props: dict[str, Any]) -> Row | None:
         """The template as Vast has it now; gone if the account no longer sees it."""
         current = int(plain(props.get("template_id")) or id_) if id_.isdigit() else None
-        row = self.client.template(current) if current is not None else None
-        if row is None:
-            if plain(props.get(DECLARED)) is None:
-                raise VastLookupError(
-                    f"no template with id {id_} that this Vast account can see: check the id "
-                    "passed to Template.get or ResourceOptions(id=...)"
-                )
-            return ReadResult("", {})
-        previous = self.previous_inputs(props)
-        outs = self.outputs(row, previous, props)
-        return ReadResult(id_, outs, self.inputs_from(outs, previous))
+        return self.client.template(current) if current is not None else None
+
+    def missing(self, id_: str) -> str:
+        """What a lookup of a template id that does not exist says."""
+        return (
+            f"no template with id {id_} that this Vast account can see: check the id "
+            "passed to Template.get or ResourceOptions(id=...)"
+        )
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Edit the changed fields by the template's current hash_id (which then changes)."""

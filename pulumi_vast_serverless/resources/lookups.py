@@ -8,7 +8,7 @@ Nothing they read is written to state unless the program exports it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 import pulumi
 
@@ -18,8 +18,19 @@ from ..providers._settings import resolve_settings, shared_client
 from ..providers.readiness import READY_STATUSES
 
 
+class _FromRow:
+    """Lookup results built from a normalised list row, field by field."""
+
+    @classmethod
+    def from_row(cls, row: Row) -> Self:
+        """Build from a normalised list row."""
+        names = cls.__dataclass_fields__  # type: ignore[attr-defined]
+        values: dict[str, Any] = {name: row.get(name) for name in names}
+        return cls(**values)
+
+
 @dataclass(frozen=True)
-class EndpointInfo:
+class EndpointInfo(_FromRow):
     """An endpoint as Vast reports it."""
 
     id: int
@@ -36,15 +47,9 @@ class EndpointInfo:
     inactivity_timeout: int | None
     created_at: str | None
 
-    @classmethod
-    def from_row(cls, row: Row) -> EndpointInfo:
-        """Build from a normalised list row."""
-        values: dict[str, Any] = {name: row.get(name) for name in cls.__dataclass_fields__}
-        return cls(**values)
-
 
 @dataclass(frozen=True)
-class WorkergroupInfo:
+class WorkergroupInfo(_FromRow):
     """A workergroup as Vast reports it (``launch_args`` left out: it may hold tokens)."""
 
     id: int
@@ -59,12 +64,6 @@ class WorkergroupInfo:
     target_util: float | None
     cold_mult: float | None
     created_at: str | None
-
-    @classmethod
-    def from_row(cls, row: Row) -> WorkergroupInfo:
-        """Build from a normalised list row."""
-        values: dict[str, Any] = {name: row.get(name) for name in cls.__dataclass_fields__}
-        return cls(**values)
 
 
 @dataclass(frozen=True)

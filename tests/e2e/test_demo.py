@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
 import sys
 from pathlib import Path
+
+from tests.support.process import run_ok
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def demo(tmp_path: Path, port: int, *args: str) -> str:
     env = {**os.environ, "VAST_DEMO_DIR": str(tmp_path), "VAST_DEMO_PORT": str(port)}
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "demo.py"), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return done.stdout
+    return run_ok([sys.executable, str(ROOT / "scripts" / "demo.py"), *args], env=env)
 
 
 def free_port() -> int:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from pulumi_vast_serverless.simulator import SimulatorControl
+from tests.support.process import run_ok
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -40,17 +41,7 @@ def test_the_readme_quick_start_previews_creates_and_destroys(
         env.pop("VAST_API_KEY", None)
 
         def run(action: str) -> str:
-            done = subprocess.run(
-                [sys.executable, "quickstart.py", action],
-                cwd=tmp_path,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=300,
-                check=False,
-            )
-            assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-            return done.stdout
+            return run_ok([sys.executable, "quickstart.py", action], cwd=tmp_path, env=env)
 
         assert "+ 3 to create" in run("preview")
         up = run("up")

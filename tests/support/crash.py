@@ -13,6 +13,8 @@ from typing import Any
 import psutil
 from pulumi import automation as auto
 
+from tests.support.process import run_ok
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -70,17 +72,11 @@ class UpProcess:
 
 def pulumi_cli(stack: auto.Stack, engine_dir: str, *args: str) -> str:
     """Run ``pulumi ARGS`` on the stack's workspace, as a user in its project would."""
-    done = subprocess.run(
+    return run_ok(
         [f"{engine_dir}/pulumi", *args, "--stack", stack.name, "--non-interactive"],
         cwd=stack.workspace.work_dir,
         env={**os.environ, **stack.workspace.env_vars},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
     )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return done.stdout
 
 
 def pending_creates(stack: auto.Stack) -> list[dict[str, Any]]:
