@@ -79,7 +79,11 @@ def _workers(call: Call, group: Row, endpoint: Row | None) -> list[Row]:
 
 
 def _id(call: Call, name: str) -> int:
+    """The id the body names; a missing or invalid one is the autoscaler's 400, whose body
+    is ``{"error_msg": ...}`` (backend-generated files)."""
     value = call.body.get(name)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ApiError(400, f"{name} must be a positive integer", "bad_request")
+        error = ApiError(400, f"{name} must be a positive integer")
+        error.body = {"error_msg": str(error)}
+        raise error
     return value

@@ -176,3 +176,17 @@ def test_a_duplicate_endpoint_name_is_refused_naming_the_fix(client: VastClient)
         "this name exists already: choose another endpoint_name, or set adopt_existing=True "
         "to manage it from this stack)"
     )
+
+
+def test_the_autoscaler_refuses_a_missing_id_as_its_backend_files_say(sim_url: str) -> None:
+    root = sim_url.removesuffix("/api/v0")
+    answer = requests.post(
+        f"{root}/get_workergroup_workers/",
+        json={},
+        headers={"Authorization": "Bearer k"},
+        timeout=5,
+    )
+    assert (answer.status_code, answer.json()) == (
+        400,
+        {"error_msg": "id must be a positive integer"},
+    )
