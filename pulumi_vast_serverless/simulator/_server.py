@@ -108,16 +108,19 @@ class _Handler(BaseHTTPRequestHandler):
     def _api(
         self, routes: Mapping[str, Route], method: str, path: str, body: Any, *, logged: str
     ) -> None:
-        status = 0
+        # Record before answering: a client that reads the log right after its answer
+        # must find its own request there.
         try:
             status, reply = self._api_reply(routes, method, path, body)
-            if reply is not None:
-                self._send(status, reply)
         except _ReplyError as reply_exc:
-            status = reply_exc.status
+            self.server.state.record(method, logged, reply_exc.status)
             raise
-        finally:
-            self.server.state.record(method, logged, status)
+        except Exception:
+            self.server.state.record(method, logged, 0)
+            raise
+        self.server.state.record(method, logged, status)
+        if reply is not None:
+            self._send(status, reply)
 
     def _api_reply(
         self, routes: Mapping[str, Route], method: str, path: str, body: Any
