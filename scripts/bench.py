@@ -7,7 +7,7 @@
   for those requests, and the ratio wall / (floor + engine), where "engine" is the wall
   time of an empty program's `up` measured in the same run.
 - `quickstart`: examples/quickstart's `up` against the same empty-program `up`, and where
-  the rest of the time goes (requests, pacing waits).
+  the time goes in one traced `up` (provider start, requests, pacing, provider exit).
 - `concurrency`: 8 threads create 40 endpoints through one client; requests, 429s, wall
   time and the minimum the limits allow.
 
@@ -19,6 +19,7 @@ can be another checkout (PYTHONPATH), e.g. an older one for a before/after table
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import re
@@ -227,9 +228,105 @@ def scale(endpoints: int = 10, groups: int = 2, rounds: int = 3) -> None:
     report(f"scale {endpoints} x {groups}", *collect(results))
 
 
-def quickstart(rounds: int = 5) -> None:
+# Stands in for the interpreter that runs the provider process, to time it: when the
+# engine started it, signalled it (SIGINT) and saw it end.
+_HOST_CLOCK = """
+import json, os, signal, subprocess, sys, time
+marks = {"start": time.time()}
+signal.signal(signal.SIGINT, lambda *_: marks.setdefault("signal", time.time()))
+host = subprocess.Popen([os.environ["VAST_BENCH_PYTHON"], *sys.argv[1:]])
+host.wait()
+marks["end"] = time.time()
+with open(os.environ["VAST_BENCH_HOST_MARKS"], "w") as out:
+    json.dump(marks, out)
+sys.exit(host.returncode)
+"""
+
+
+def quickstart_program() -> None:
+    runpy.run_path(str(ROOT / "examples" / "quickstart" / "__main__.py"), run_name="__main__")
+
+
+def seconds_of(code: str, rounds: int = 5) -> float:
+    """Median of what ``code`` prints (a number of seconds), each run in a new interpreter."""
+    runs = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for _ in range(rounds)
+    ]
+    return median(runs)
+
+
+HOST_READY = """
+import subprocess, sys, time
+started = time.monotonic()
+host = subprocess.Popen([sys.executable, "-u", "-m", "pulumi.dynamic"], stdout=subprocess.PIPE)
+host.stdout.readline()
+print(time.monotonic() - started)
+host.kill()
+"""
+OUR_IMPORTS = """
+import time, dill, grpc, pulumi.dynamic
+started = time.monotonic()
+import pulumi_vast_serverless.providers, pulumi_vast_serverless.client._client
+print(time.monotonic() - started)
+"""
+
+
+def where_the_time_goes(bin_dir: str) -> None:
+    """One traced quickstart `up`: the provider process's start, signal and end between
+    the engine's start, the API requests and the end (the clock adds a python start)."""
+    marks: dict[str, float] = {}
+
     def program() -> None:
-        runpy.run_path(str(ROOT / "examples" / "quickstart" / "__main__.py"), run_name="__main__")
+        marks["program"] = time.time()
+        quickstart_program()
+
+    with simulator() as sim, tempfile.TemporaryDirectory() as state:
+        clock, host_marks = Path(state, "host-clock"), Path(state, "host-marks.json")
+        clock.write_text(f"#!{sys.executable}\n{_HOST_CLOCK}")
+        clock.chmod(0o755)
+        env = {
+            "PULUMI_PYTHON_CMD": str(clock),
+            "VAST_BENCH_PYTHON": sys.executable,
+            "VAST_BENCH_HOST_MARKS": str(host_marks),
+        }
+        stack = local_stack(
+            program,
+            state_dir=state,
+            api_url=sim.url,
+            api_key=KEY,
+            pulumi_bin_dir=bin_dir,
+            env=env,
+        )
+        marks["began"] = time.time()
+        stack.up()
+        marks["returned"] = time.time()
+        times = [e["time"] for e in sim.log()]
+        marks.update(first=times[0], last=times[-1], **json.loads(host_marks.read_text()))
+    phases = [
+        ("engine start to program", "began", "program"),
+        ("program to provider start", "program", "start"),
+        ("provider start to first request", "start", "first"),
+        ("requests (with pacing)", "first", "last"),
+        ("last request to SIGINT", "last", "signal"),
+        ("SIGINT to provider exit", "signal", "end"),
+        ("provider exit to up's end", "end", "returned"),
+    ]
+    print("  where the time goes (one traced up):")
+    for label, start, end in phases:
+        print(f"    {label:<33} {marks[end] - marks[start]:5.2f}s")
+    print(
+        f"    of the provider's start: Pulumi's host alone {seconds_of(HOST_READY):.2f}s to "
+        f"its port, this package's imports {seconds_of(OUR_IMPORTS):.2f}s"
+    )
+
+
+def quickstart(rounds: int = 5) -> None:
+    program = quickstart_program
 
     bin_dir = engine_dir()
     results, spans = [], []
@@ -249,9 +346,9 @@ def quickstart(rounds: int = 5) -> None:
     versus_empty = [steps[0].wall / engine for engine, steps in results]
     print(
         f"  wall / empty-program up: median {median(versus_empty):.2f} ({min(versus_empty):.2f}-"
-        f"{max(versus_empty):.2f}); first to last API request median {median(spans):.2f}s; the "
-        "rest is the engine and the provider process starting (python, pulumi, this package)"
+        f"{max(versus_empty):.2f}); first to last API request median {median(spans):.2f}s"
     )
+    where_the_time_goes(bin_dir)
 
 
 def concurrency(threads: int = 8, per_thread: int = 5) -> None:
