@@ -31,14 +31,22 @@ def test_concurrent_readers_share_one_request() -> None:
         calls.append(1)
         return [{"id": 1}]
 
-    shared = SharedList(fetch, ttl=5.0)
+    asked: list[float] = []
+
+    def clock() -> float:  # each get() reads it first: a count of callers that arrived
+        asked.append(time.monotonic())
+        return asked[-1]
+
+    shared = SharedList(fetch, ttl=5.0, clock=clock)
     results: list[list[Row]] = []
     threads = [
         threading.Thread(target=lambda: results.append(shared.get(fresh=True))) for _ in range(6)
     ]
     for thread in threads:
         thread.start()
-    time.sleep(0.2)
+    deadline = time.monotonic() + 5
+    while len(asked) < 6 and time.monotonic() < deadline:
+        time.sleep(0.01)
     gate.set()
     for thread in threads:
         thread.join(5)
