@@ -94,7 +94,10 @@ def test_read_timeout_past_the_settle_window_is_ambiguous_and_never_resent(
         impatient.create_endpoint(endpoint_name="slow", known_ids=[])
     assert "run again: the next run finds the object if it was created" in str(caught.value)
     assert_no_key(str(caught.value))
-    time.sleep(1.5)  # the first POST commits after the client gave up
+    # The first POST commits after the client gave up: wait until Vast has handled it.
+    deadline = time.monotonic() + 10
+    while control.inflight().get("POST /endptjobs/") and time.monotonic() < deadline:
+        time.sleep(0.05)
     rows = impatient.list_endpoints(fresh=True)
     assert [row["endpoint_name"] for row in rows] == ["slow"]
     assert len([r for r in control.requests() if r["method"] == "POST"]) == 1
