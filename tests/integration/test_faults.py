@@ -12,6 +12,7 @@ from pulumi_vast_serverless import (
     VastServerError,
 )
 from pulumi_vast_serverless.simulator import SimulatorControl
+from tests.support.crash import wait_until
 from tests.support.keys import KEY_A, assert_no_key
 
 
@@ -95,9 +96,7 @@ def test_read_timeout_past_the_settle_window_is_ambiguous_and_never_resent(
     assert "run again: the next run finds the object if it was created" in str(caught.value)
     assert_no_key(str(caught.value))
     # The first POST commits after the client gave up: wait until Vast has handled it.
-    deadline = time.monotonic() + 10
-    while control.inflight().get("POST /endptjobs/") and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: not control.inflight().get("POST /endptjobs/"), "the slow POST", 10)
     rows = impatient.list_endpoints(fresh=True)
     assert [row["endpoint_name"] for row in rows] == ["slow"]
     assert len([r for r in control.requests() if r["method"] == "POST"]) == 1
