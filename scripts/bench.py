@@ -326,15 +326,17 @@ def where_the_time_goes(bin_dir: str) -> None:
 
 
 def quickstart(rounds: int = 5) -> None:
-    program = quickstart_program
-
     bin_dir = engine_dir()
     results, spans = [], []
     for _ in range(rounds):
         with simulator() as sim, tempfile.TemporaryDirectory() as state:
             engine = empty_up(sim, bin_dir, state)
             stack = local_stack(
-                program, state_dir=state, api_url=sim.url, api_key=KEY, pulumi_bin_dir=bin_dir
+                quickstart_program,
+                state_dir=state,
+                api_url=sim.url,
+                api_key=KEY,
+                pulumi_bin_dir=bin_dir,
             )
             before = len(sim.log())
             step = timed("quickstart up", sim, stack.up)
