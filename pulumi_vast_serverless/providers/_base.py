@@ -18,7 +18,13 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from ..client._errors import VastError, VastLookupError, VastNotFoundError, with_hint
+from ..client._errors import (
+    VastConflictError,
+    VastError,
+    VastLookupError,
+    VastNotFoundError,
+    with_hint,
+)
 from ..client._rows import Row
 from ._host import one_line
 from ._properties import PROVIDER_ONLY, Failure, Prop, _Inputs, to_vast, validate
@@ -219,6 +225,32 @@ class VastProvider(ResourceProvider):
             )
             row = {**sent, "id": object_id}
         return CreateResult(str(object_id), self.outputs(row, inputs))
+
+    def adopt_or_create(
+        self,
+        matches: list[Row],
+        *,
+        adopt: bool,
+        route: str,
+        refusal: str,
+        ambiguity: str,
+        create: Callable[[], int],
+    ) -> tuple[int, bool]:
+        """The one match to take over, or a new object: (id, adopting).
+
+        A match this stack does not manage is refused (``refusal``) unless ``adopt``; more
+        than one is refused (``ambiguity``) either way. The one taken is claimed, so a
+        sibling create of this run cannot take it too.
+        """
+        if matches and not adopt:
+            raise VastConflictError(refusal)
+        if len(matches) > 1:
+            raise VastConflictError(ambiguity)
+        if matches:
+            object_id = int(matches[0]["id"])
+            self.client.claim(route, object_id)
+            return object_id, True
+        return create(), False
 
     def current_row(self, object_id: int) -> Row:
         """The object's row as Vast has it after this call's write."""

@@ -7,7 +7,7 @@ from typing import Any
 from pulumi.dynamic import CreateResult
 
 from ..client import _routes
-from ..client._errors import VastAmbiguousCreateError, VastConflictError, with_hint
+from ..client._errors import VastAmbiguousCreateError, with_hint
 from ..client._rows import Row
 from ._base import VastProvider
 from ._properties import ENDPOINT_PROPS, EndpointInputs, Failure, to_vast
@@ -73,25 +73,25 @@ class EndpointProvider(VastProvider):
         name = inputs["endpoint_name"]
         rows = self.list_rows(snapshot=True)
         same_name = [row for row in rows if row.get("endpoint_name") == name]
-        if same_name and not inputs.get("adopt_existing"):
-            ids = ", ".join(str(row["id"]) for row in same_name)
-            raise VastConflictError(
-                f"an endpoint named {name!r} already exists on Vast (id {ids}) and this stack "
-                "does not manage it. Set adopt_existing=True on this Endpoint to manage it "
-                "from this stack, or choose another endpoint_name."
-            )
-        if len(same_name) > 1:
-            raise VastConflictError(
-                f"{len(same_name)} endpoints are named {name!r}; adopt_existing needs exactly "
-                "one. Delete or rename the extras in the Vast console."
-            )
-        if same_name:
-            endpoint_id = int(same_name[0]["id"])
-            self.client.claim(_routes.ENDPOINTS, endpoint_id)
-            return endpoint_id, True
+        ids = ", ".join(str(row["id"]) for row in same_name)
         try:
-            known = [row["id"] for row in rows]
-            return self.client.create_endpoint(known_ids=known, **fields), False
+            return self.adopt_or_create(
+                same_name,
+                adopt=bool(inputs.get("adopt_existing")),
+                route=_routes.ENDPOINTS,
+                refusal=(
+                    f"an endpoint named {name!r} already exists on Vast (id {ids}) and this "
+                    "stack does not manage it. Set adopt_existing=True on this Endpoint to "
+                    "manage it from this stack, or choose another endpoint_name."
+                ),
+                ambiguity=(
+                    f"{len(same_name)} endpoints are named {name!r}; adopt_existing needs "
+                    "exactly one. Delete or rename the extras in the Vast console."
+                ),
+                create=lambda: self.client.create_endpoint(
+                    known_ids=[row["id"] for row in rows], **fields
+                ),
+            )
         except VastAmbiguousCreateError as exc:
             hint = (
                 f"run again: if the endpoint {name!r} was created, the run finds it (Vast "

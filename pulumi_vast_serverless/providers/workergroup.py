@@ -9,7 +9,6 @@ from pulumi.dynamic import CheckResult, CreateResult
 
 from ..client import _offer_query, _routes
 from ..client._errors import (
-    VastConflictError,
     VastLookupError,
     VastValidationError,
     with_hint,
@@ -122,28 +121,27 @@ class WorkergroupProvider(VastProvider):
         """Create the group, or find the twin to adopt: (id, adopting)."""
         rows = self.list_rows(snapshot=True)
         twins = [row for row in rows if self.is_twin(row, fields)]
-        if twins and not inputs.get("adopt_existing"):
-            ids = ", ".join(str(row["id"]) for row in twins)
-            raise VastConflictError(
-                f"workergroup {ids} on endpoint {fields['endpoint_id']} already runs this "
-                "template, search and launch arguments, and this stack does not manage it (an "
-                "interrupted `pulumi up` leaves such groups behind). Set adopt_existing=True "
-                "on this Workergroup to take it over, delete it in the Vast console, or "
-                "change this group's settings if both should exist."
-            )
-        if len(twins) > 1:
-            raise VastConflictError(
-                f"{len(twins)} workergroups match this one (ids "
-                f"{', '.join(str(r['id']) for r in twins)}); adopt_existing needs exactly "
-                "one. Delete the extras in the Vast console."
-            )
-        if twins:
-            group_id = int(twins[0]["id"])
-            self.client.claim(_routes.WORKERGROUPS, group_id)
-            return group_id, True
+        ids = ", ".join(str(row["id"]) for row in twins)
         try:
-            known = [row["id"] for row in rows]
-            return self.client.create_workergroup(known_ids=known, **fields), False
+            return self.adopt_or_create(
+                twins,
+                adopt=bool(inputs.get("adopt_existing")),
+                route=_routes.WORKERGROUPS,
+                refusal=(
+                    f"workergroup {ids} on endpoint {fields['endpoint_id']} already runs this "
+                    "template, search and launch arguments, and this stack does not manage it "
+                    "(an interrupted `pulumi up` leaves such groups behind). Set "
+                    "adopt_existing=True on this Workergroup to take it over, delete it in the "
+                    "Vast console, or change this group's settings if both should exist."
+                ),
+                ambiguity=(
+                    f"{len(twins)} workergroups match this one (ids {ids}); adopt_existing "
+                    "needs exactly one. Delete the extras in the Vast console."
+                ),
+                create=lambda: self.client.create_workergroup(
+                    known_ids=[row["id"] for row in rows], **fields
+                ),
+            )
         except VastValidationError as exc:
             raise self.explained(exc, fields["endpoint_id"]) from None
 
