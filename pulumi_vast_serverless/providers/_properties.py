@@ -8,7 +8,8 @@ is one Vast accepts but never shows in its rows: its value is the one last sent,
 not refreshed, and it cannot drift.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: pydantic would turn every string
+# annotation of the input models back into a type (a compile each) in the provider's start.
 
 import math
 import re
@@ -272,7 +273,7 @@ def _flag(value: Any) -> bool:
 class _Inputs(BaseModel):
     """Validators shared by both resources, keyed by field name."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     @field_validator(
         "min_load", "min_cold_load", "cold_mult", "max_queue_time", "target_queue_time",
