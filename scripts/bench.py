@@ -41,6 +41,7 @@ from typing import Any
 
 import pulumi
 import requests
+from pulumi import automation as auto
 
 from pulumi_vast_serverless import Endpoint, VastClient, Workergroup
 from pulumi_vast_serverless.testing import local_stack
@@ -177,15 +178,17 @@ def engine_dir() -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
-def empty_up(sim: Simulator, bin_dir: str, state: str) -> float:
-    stack = local_stack(
-        lambda: None,
-        state_dir=state,
-        api_url=sim.url,
-        api_key=KEY,
-        stack_name="empty",
-        pulumi_bin_dir=bin_dir,
+def bench_stack(
+    program: Callable[[], None], sim: Simulator, state: str, bin_dir: str, **options: Any
+) -> auto.Stack:
+    """A stack of ``program`` against ``sim``, its state in ``state``, run by ``bin_dir``."""
+    return local_stack(
+        program, state_dir=state, api_url=sim.url, api_key=KEY, pulumi_bin_dir=bin_dir, **options
     )
+
+
+def empty_up(sim: Simulator, bin_dir: str, state: str) -> float:
+    stack = bench_stack(lambda: None, sim, state, bin_dir, stack_name="empty")
     started = time.monotonic()
     stack.up()
     return time.monotonic() - started
@@ -212,9 +215,7 @@ def scale(endpoints: int = 10, groups: int = 2, rounds: int = 3) -> None:
         spec["min_load"] = 1.0
         with simulator() as sim, tempfile.TemporaryDirectory() as state:
             engine = empty_up(sim, bin_dir, state)
-            stack = local_stack(
-                program, state_dir=state, api_url=sim.url, api_key=KEY, pulumi_bin_dir=bin_dir
-            )
+            stack = bench_stack(program, sim, state, bin_dir)
             steps = [
                 timed("up", sim, stack.up),
                 timed("unchanged up", sim, stack.up),
@@ -294,14 +295,7 @@ def where_the_time_goes(bin_dir: str) -> None:
             "VAST_BENCH_PYTHON": sys.executable,
             "VAST_BENCH_HOST_MARKS": str(host_marks),
         }
-        stack = local_stack(
-            program,
-            state_dir=state,
-            api_url=sim.url,
-            api_key=KEY,
-            pulumi_bin_dir=bin_dir,
-            env=env,
-        )
+        stack = bench_stack(program, sim, state, bin_dir, env=env)
         marks["began"] = time.time()
         stack.up()
         marks["returned"] = time.time()
@@ -331,13 +325,7 @@ def quickstart(rounds: int = 5) -> None:
     for _ in range(rounds):
         with simulator() as sim, tempfile.TemporaryDirectory() as state:
             engine = empty_up(sim, bin_dir, state)
-            stack = local_stack(
-                quickstart_program,
-                state_dir=state,
-                api_url=sim.url,
-                api_key=KEY,
-                pulumi_bin_dir=bin_dir,
-            )
+            stack = bench_stack(quickstart_program, sim, state, bin_dir)
             before = len(sim.log())
             step = timed("quickstart up", sim, stack.up)
             times = [e["time"] for e in sim.log()[before:]]
