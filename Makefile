@@ -5,8 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-# Each example is its own program (all named __main__.py): mypy checks them one by one.
-EXAMPLES := $(wildcard examples/*/__main__.py examples/*/*/__main__.py)
+# Each example is its own program (all named __main__.py, the root project's too): mypy
+# checks them one by one.
+EXAMPLES := __main__.py $(wildcard examples/*/__main__.py examples/*/*/__main__.py)
 
 .PHONY: test test-live check lint format check-wheel dist demo demo-full demo-destroy simulator engine clean
 

@@ -2,7 +2,8 @@
 
 The public surface: the ``Template``, ``Endpoint`` and ``Workergroup`` resources with their
 ``Args``, the ``Readiness`` wait, lookups of objects a stack does not own (``Endpoint.get``,
-``get_endpoint``) and of workers (``get_workergroup_workers``), ``VastClient`` for the REST
+``get_endpoint``) and of workers and the engine's logs (``get_workergroup_workers``,
+``get_workergroup_logs``), ``VastClient`` for the REST
 API, and the exception tree (see ``client._errors``).
 """
 
@@ -25,6 +26,7 @@ from .client import (
     VastServerError,
     VastTransportError,
     VastValidationError,
+    VastWaitError,
     VastWaitTimeoutError,
 )
 
@@ -42,7 +44,9 @@ if _TYPE_CHECKING:
         WorkergroupInfo,
         WorkerInfo,
         get_endpoint,
+        get_endpoint_logs,
         get_endpoint_workers,
+        get_workergroup_logs,
         get_workergroup_workers,
         get_workergroups,
     )
@@ -69,6 +73,7 @@ __all__ = [
     "VastServerError",
     "VastTransportError",
     "VastValidationError",
+    "VastWaitError",
     "VastWaitTimeoutError",
     "WorkerInfo",
     "Workergroup",
@@ -76,7 +81,9 @@ __all__ = [
     "WorkergroupInfo",
     "__version__",
     "get_endpoint",
+    "get_endpoint_logs",
     "get_endpoint_workers",
+    "get_workergroup_logs",
     "get_workergroup_workers",
     "get_workergroups",
 ]
@@ -96,7 +103,9 @@ _LAZY = {"VastClient": ".client"} | dict.fromkeys(
         "WorkergroupInfo",
         "WorkerInfo",
         "get_endpoint",
+        "get_endpoint_logs",
         "get_endpoint_workers",
+        "get_workergroup_logs",
         "get_workergroup_workers",
         "get_workergroups",
     ],

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import shutil
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -83,6 +85,37 @@ def local_stack(
         }
     )
     return stack
+
+
+def copy_project(source: str | os.PathLike[str], destination: str | os.PathLike[str]) -> Path:
+    """Copy a Pulumi project directory, to run it without writing into ``source``.
+
+    Copying onto an earlier copy refreshes the programs and ``Pulumi.yaml`` but keeps the
+    copy's stack files (``Pulumi.<stack>.yaml`` hold the stack's encryption salt and the
+    settings written since). A relative ``virtualenv`` option would point elsewhere from
+    the copy, so each copied ``Pulumi.yaml`` names the virtualenv running this Python
+    (outside one, the option is dropped): a shell ``pulumi up`` in the copy then runs the
+    providers with a Python that has this package. (Inline programs, as ``local_stack``
+    runs them, hand the engine no runtime options; ``PULUMI_PYTHON_CMD`` chooses there.)
+    """
+    target = Path(destination)
+
+    def kept(directory: str, names: list[str]) -> set[str]:
+        here = target / Path(directory).relative_to(source)
+        stack_files = (n for n in names if re.fullmatch(r"Pulumi\..+\.yaml", n))
+        return {n for n in stack_files if (here / n).exists()}
+
+    shutil.copytree(source, target, ignore=kept, dirs_exist_ok=True)
+    venv = Path(sys.prefix)
+    line = f"virtualenv: {venv}" if (venv / "bin" / "python").exists() else ""
+    for settings in target.rglob("Pulumi.yaml"):
+        text = re.sub(
+            r"(?m)^(\s*)virtualenv:.*\n",
+            lambda m: f"{m.group(1)}{line}\n" if line else "",
+            settings.read_text(),
+        )
+        settings.write_text(text)
+    return target
 
 
 def sweep(client: VastClient, prefix: str) -> list[str]:

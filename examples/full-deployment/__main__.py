@@ -37,8 +37,8 @@ workergroups = [
         search_params=search,
     )
     for name, gpu_ram, search in (
-        ("rtx4090", 24, "gpu_name=RTX_4090 num_gpus=1"),
-        ("h100", 80, "gpu_name=H100_SXM num_gpus=1"),
+        ("rtx4090", 24, "gpu_name=RTX_4090 num_gpus=1 gpu_ram>=24"),
+        ("h100", 80, "gpu_name=H100_SXM num_gpus=1 gpu_ram>=80"),
     )
 ]
 

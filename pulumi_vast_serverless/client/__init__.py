@@ -24,6 +24,7 @@ from ._errors import (
     VastServerError,
     VastTransportError,
     VastValidationError,
+    VastWaitError,
     VastWaitTimeoutError,
 )
 
@@ -46,6 +47,7 @@ __all__ = [
     "VastServerError",
     "VastTransportError",
     "VastValidationError",
+    "VastWaitError",
     "VastWaitTimeoutError",
 ]
 

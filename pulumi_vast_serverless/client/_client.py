@@ -311,6 +311,22 @@ class VastClient:
         answer = self._http.request("POST", _routes.WORKERGROUP_WORKERS, body, autoscaler=True)
         return _workers(answer)
 
+    def endpoint_logs(self, endpoint_id: int, *, tail: int | None = None) -> str:
+        """The autoscaler's log of an endpoint and its groups (the last ``tail`` lines)."""
+        return self._logs(_routes.ENDPOINT_LOGS, endpoint_id, tail)
+
+    def workergroup_logs(self, workergroup_id: int, *, tail: int | None = None) -> str:
+        """The autoscaler's log of one workergroup (recruitments, errors, rolls)."""
+        return self._logs(_routes.WORKERGROUP_LOGS, workergroup_id, tail)
+
+    def _logs(self, route: str, object_id: int, tail: int | None) -> str:
+        body: dict[str, Any] = {"id": int(object_id)}
+        if tail is not None:
+            body["tail"] = int(tail)
+        answer = self._http.request("POST", route, body, autoscaler=True, key_in_body=True)
+        logs = answer.get("logs")
+        return logs if isinstance(logs, str) else ""
+
     def update_workers(self, workergroup_id: int, *, cancel: bool = False) -> Row:
         """Start a rolling update of a workergroup's workers onto its current configuration
         (or cancel one in progress); Vast answers with ``workers_to_update``."""

@@ -8,7 +8,9 @@
     ├── VastTransportError         the network: connect failure, timeout, dropped connection
     ├── VastAmbiguousCreateError   a create may or may not have reached Vast, and reading
     │                              back could not tell (fault unknown: rerun to reconcile)
-    ├── VastWaitTimeoutError       workers did not become ready in time (readiness wait)
+    ├── VastWaitError              a readiness wait ended without enough ready workers:
+    │   │                          it cannot succeed, or was cancelled
+    │   └── VastWaitTimeoutError   workers did not become ready in time
     └── VastAPIError               Vast answered with a failure
         ├── VastClientError        4xx or success=false: the request was wrong
         │   ├── VastAuthError      401/403: the key is missing, wrong or lacks rights
@@ -58,7 +60,11 @@ class VastLookupError(VastError):
     """A lookup of an object this stack does not own found none, or several."""
 
 
-class VastWaitTimeoutError(VastError):
+class VastWaitError(VastError):
+    """A readiness wait ended without enough ready workers."""
+
+
+class VastWaitTimeoutError(VastWaitError):
     """Workers did not reach the awaited state before the timeout."""
 
 

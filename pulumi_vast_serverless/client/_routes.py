@@ -16,11 +16,14 @@ ENDPOINTS = "/endptjobs/"
 WORKERGROUPS = "/autojobs/"
 WORKERGROUPS_ALIAS = "/workergroups/"
 TEMPLATES = "/template/"
+OFFERS = "/bundles/"
 
 # The autoscaler's routes live at its own root (https://run.vast.ai), not under /api/v0.
 ENDPOINT_WORKERS = "/get_endpoint_workers/"
 WORKERGROUP_WORKERS = "/get_workergroup_workers/"
 UPDATE_WORKERS = "/update_workers/"
+ENDPOINT_LOGS = "/get_endpoint_logs/"
+WORKERGROUP_LOGS = "/get_workergroup_logs/"
 
 DOCUMENTED_LIMITS: dict[str, float] = {
     "GET /endptjobs/": 3.0,
@@ -40,6 +43,9 @@ DOCUMENTED_LIMITS: dict[str, float] = {
     "POST /template/": 1.9,
     "PUT /template/": 1.9,
     "DELETE /template/": 2.0,
+    # The offer search: 2/s by POST; by GET one request per 1.25 s (threshold 0.8).
+    "POST /bundles/": 2.0,
+    "GET /bundles/": 0.8,
 }
 
 _ID_SEGMENT = re.compile(r"/\d+/")

@@ -95,8 +95,9 @@ class VastProvider(ResourceProvider):
         replaces = [p.name for p in self.props if p.name in changed and p.change == "replace"]
         if replaces:
             self.replacing(int(id_))
-        declared_before = set(plain(olds.get(DECLARED)) or [])
-        moved = declared_before != self.declared(split.present)
+        # Inputs Vast ignores do not count: setting or dropping one changes nothing.
+        declared_before = set(plain(olds.get(DECLARED)) or []) - self.ignored()
+        moved = declared_before != self.declared(split.present) - self.ignored()
         flags_moved = any(
             bool(plain(olds.get(name))) != bool(normalised.get(name))
             for name in PROVIDER_ONLY & self.names() - self.compared_flags()
@@ -113,7 +114,7 @@ class VastProvider(ResourceProvider):
         """The declared properties whose new value differs from what Vast last reported."""
         changed = []
         for prop in self.props:
-            if prop.name in PROVIDER_ONLY:
+            if prop.name in PROVIDER_ONLY or prop.change == "ignored":
                 continue
             if prop.name in unknown or (
                 prop.name in news and not same(news[prop.name], olds.get(prop.name))
@@ -162,17 +163,23 @@ class VastProvider(ResourceProvider):
         """Send one PUT with the fields that differ from what Vast last reported."""
         inputs = self.parse(news)
         changes = self.update_fields(inputs, olds)
-        if changes:
-            try:
+        try:
+            if changes:
                 self.update_remote(int(id_), changes, inputs, olds)
-            except VastNotFoundError as exc:
-                hint = f"the {self.kind} was deleted outside Pulumi; run `pulumi refresh`"
-                raise with_hint(exc, hint) from None
+            self.after_update(int(id_), changes, inputs, olds)
+        except VastNotFoundError as exc:
+            hint = f"the {self.kind} was deleted outside Pulumi; run `pulumi refresh`"
+            raise with_hint(exc, hint) from None
         return UpdateResult(self.outputs(self.current_row(int(id_)), inputs, olds))
 
     def update_fields(self, inputs: dict[str, Any], olds: dict[str, Any]) -> dict[str, Any]:
         """The fields of one PUT: those that differ from what Vast last reported."""
-        return self.changed_fields(to_vast(inputs), olds)
+        return self.changed_fields(self.to_vast(inputs), olds)
+
+    def after_update(
+        self, object_id: int, sent: dict[str, Any], inputs: dict[str, Any], olds: dict[str, Any]
+    ) -> None:
+        """Hook: what follows an update (``sent`` is the PUT's body, empty if none)."""
 
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
         """Delete the object; one that is already gone counts as deleted."""
@@ -265,6 +272,14 @@ class VastProvider(ResourceProvider):
     def names(self) -> set[str]:
         """Every input name of this kind."""
         return {p.name for p in self.props}
+
+    def ignored(self) -> set[str]:
+        """Inputs accepted for old programs' sake that Vast never reads."""
+        return {p.name for p in self.props if p.change == "ignored"}
+
+    def to_vast(self, inputs: dict[str, Any]) -> dict[str, Any]:
+        """The fields of ``inputs`` that Vast takes, in its units."""
+        return to_vast(inputs, self.props)
 
     def previous_inputs(self, props: dict[str, Any]) -> dict[str, Any]:
         """The declared inputs recorded in state (``props`` are the last outputs).

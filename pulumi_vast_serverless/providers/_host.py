@@ -30,6 +30,15 @@ threads let each route go at its own limit: the pool is widened to ``HOST_WORKER
 (found from the worker thread that runs the first call; if Pulumi's host changes shape,
 nothing happens).
 
+Cancel: on the first Ctrl-C the engine asks every provider to cancel (the ``Cancel``
+RPC) and waits for the calls under way. Pulumi's host answers that RPC and does nothing
+else, so a readiness wait would go on to its timeout. The host's handler for it is
+wrapped (found in the server the host's ``main`` holds) to also set ``cancelled``, which
+waits poll.
+
+Warnings: ``warn`` sends a warning about the resource a call works on (check sees its
+URN too): the engine shows it under that resource at preview and up.
+
 Exit: at the end of every command the engine signals the host and waits for it to end.
 Python's last garbage collection over everything pulumi, grpc and pydantic loaded made
 most of that wait (0.1 s here, 0.01 s without it): at exit, once the host's calls have
@@ -56,7 +65,10 @@ from ..client._errors import VastError
 TRACEBACKS_ENV = "PULUMI_VAST_TRACEBACKS"
 HOST_WORKERS = 16
 _HOST_MODULE = "pulumi.dynamic.__main__"
+_CANCEL_METHOD = "/pulumirpc.ResourceProvider/Cancel"
 _installed = threading.Event()
+#: Set once the engine asked this provider process to cancel (Ctrl-C).
+cancelled = threading.Event()
 
 
 def install() -> None:
@@ -67,6 +79,7 @@ def install() -> None:
         return
     _installed.set()
     widen_workers(HOST_WORKERS)
+    hear_cancel()
     atexit.register(gc.freeze)
     # Check and diff need no HTTP stack; creates, reads and deletes do, moments later.
     # Load it meanwhile, beside the engine's round trips, not on the first create's path.
@@ -82,6 +95,45 @@ def install() -> None:
         return one_line(error)
 
     traceback.format_exc = format_exc
+
+
+def hear_cancel() -> bool:
+    """Make the host's ``Cancel`` handler set ``cancelled`` too; False if the host's
+    server cannot be found (Pulumi changed its shape: waits then run to their end)."""
+    server = _host_server()
+    state = getattr(server, "_state", None)
+    for handler in getattr(state, "generic_handlers", []):
+        methods = getattr(handler, "_method_handlers", None)
+        if not isinstance(methods, dict):
+            continue
+        original = methods.get(_CANCEL_METHOD)
+        if original is not None and callable(getattr(original, "unary_unary", None)):
+            methods[_CANCEL_METHOD] = original._replace(
+                unary_unary=_also_cancelling(original.unary_unary)
+            )
+            return True
+    return False
+
+
+def _also_cancelling(answer: Any) -> Any:
+    """The host's Cancel handler, which also sets ``cancelled``."""
+
+    def cancel(request: Any, context: Any) -> Any:
+        cancelled.set()
+        return answer(request, context)
+
+    return cancel
+
+
+def _host_server() -> Any:
+    """The gRPC server the host's ``main`` started (a local of its frame)."""
+    frame = sys._current_frames().get(threading.main_thread().ident or 0)
+    while frame is not None:
+        server = frame.f_locals.get("server")
+        if frame.f_code.co_name == "main" and server is not None:
+            return server
+        frame = frame.f_back
+    return None
 
 
 def _load_http_stack() -> None:
@@ -108,6 +160,16 @@ def one_line(error: VastError) -> str:
     return f"{type(error).__name__}: {' '.join(str(error).split())}"
 
 
+def warn(text: str) -> None:
+    """Show a warning on the resource this call works on (preview and up list it under
+    the resource); outside the host, on stderr."""
+    urn = current_urn()
+    if urn:
+        _engine_log(text, severity="WARNING", urn=urn)
+    else:
+        print(f"warning: {text}", file=sys.stderr, flush=True)
+
+
 def _debug_log(text: str) -> None:
     """Send ``text`` to the engine as a debug message (shown by ``pulumi up --debug``)."""
     _engine_log(text, severity="DEBUG")
@@ -117,17 +179,20 @@ def progress(text: str) -> None:
     """Show ``text`` on the row of the resource this call works on (an ephemeral message:
     the live display shows it, the summary at the end does not keep it). Outside the
     host, or if the resource cannot be told, nothing happens."""
-    urn = _current_urn() if _installed.is_set() else ""
+    urn = current_urn()
     if urn:
         _engine_log(text, severity="INFO", urn=urn, ephemeral=True)
 
 
-def _current_urn() -> str:
-    """The URN in the host's gRPC request being served on this thread.
+def current_urn() -> str:
+    """The URN in the host's gRPC request being served on this thread ("" outside the
+    host).
 
     The host hands a provider the properties, not the URN; its ``Create``/``Update`` frame
     holds the request, a few frames up. If Pulumi's host changes shape, this finds nothing.
     """
+    if not _installed.is_set():
+        return ""
     frame = sys._getframe(1)
     while frame is not None:
         urn = getattr(frame.f_locals.get("request"), "urn", None)

@@ -2,7 +2,9 @@
 
 This table drives ``check`` and ``diff`` and is what the README's property reference
 documents. "update" means Vast's PUT changes the value in place; "replace" means the
-object is created again (the new one first, then the old one deleted); "none" marks a
+object is created again (the new one first, then the old one deleted); "ignored" marks an
+input Vast's web server accepts but its engine never reads (kept so old programs load:
+never sent, never compared, never drift); "none" marks a
 setting of the provider itself, never sent to Vast. A property that is not ``readable``
 is one Vast accepts but never shows in its rows: its value is the one last sent, it is
 not refreshed, and it cannot drift.
@@ -20,11 +22,13 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from ..client import _offer_query
 
-Change = Literal["update", "replace", "none"]
+Change = Literal["update", "replace", "none", "ignored"]
 
 # Vast's workergroup guide and OpenAPI files take gpu_ram in GB (the API overview says MB,
 # contradicted by both). Users give GB; this is the one place a conversion would go.
 GPU_RAM_GB_TO_VAST = 1
+# No GPU has 2 TB of memory: a larger gpu_ram is a value in MB.
+MAX_GPU_RAM_GB = 2048
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,8 @@ class Prop:
     doc: str
     default: str = "Vast's default"
     readable: bool = True
+    #: False for an input the provider keeps to itself (compared, never sent to Vast).
+    sent: bool = True
 
 
 ENDPOINT_PROPS: tuple[Prop, ...] = (
@@ -96,6 +102,8 @@ ENDPOINT_PROPS: tuple[Prop, ...] = (
     ),
 )
 
+_IGNORED = "Ignored by Vast's engine: set {} on the Endpoint."
+
 WORKERGROUP_PROPS: tuple[Prop, ...] = (
     Prop(
         "endpoint_id",
@@ -129,32 +137,50 @@ WORKERGROUP_PROPS: tuple[Prop, ...] = (
         "true",
     ),
     Prop("launch_args", "str", "update", "Extra launch arguments (stored as a secret).", "empty"),
-    Prop("gpu_ram", "float", "update", "GPU memory the model needs, in GB."),
     Prop(
-        "test_workers",
-        "int",
+        "gpu_ram",
+        "float",
         "update",
-        "Workers used to measure performance.",
-        readable=False,
+        "GPU memory the model needs, in GB; Vast uses it to estimate bandwidth, it does not "
+        "choose machines (put gpu_ram>=N in search_params for that).",
     ),
-    Prop("cold_workers", "int", "replace", "Workers kept cold (not in Vast's PUT)."),
     Prop(
-        "max_workers",
-        "int",
-        "replace",
-        "Maximum workers (not in Vast's PUT).",
+        "template_revision",
+        "str",
+        "update",
+        "Content hash of the template template_id names; a change rolls the workers (set "
+        "for you when template_id is a Template's template_id).",
+        "none",
         readable=False,
+        sent=False,
     ),
-    Prop("min_load", "float", "update", "Minimum load for this group."),
-    Prop("target_util", "float", "update", "Target utilisation, a fraction in (0, 1]."),
-    Prop("cold_mult", "float", "update", "Cold capacity as a multiple of hot capacity."),
     Prop(
         "rolling_update",
         "bool",
         "none",
-        "After an update that changes what workers run (template_hash, template_id, "
-        "launch_args), roll the running workers onto it, one at a time.",
+        "false: ask Vast to cancel the roll it starts when what workers run changes; true: "
+        "also roll when a Template named by template_id changes (Vast does not see it).",
         "true",
+    ),
+    Prop("min_load", "float", "ignored", _IGNORED.format("min_load"), "-"),
+    Prop("target_util", "float", "ignored", _IGNORED.format("target_util"), "-"),
+    Prop("cold_mult", "float", "ignored", _IGNORED.format("cold_mult"), "-"),
+    Prop("cold_workers", "int", "ignored", _IGNORED.format("cold_workers"), "-"),
+    Prop(
+        "test_workers",
+        "int",
+        "ignored",
+        "Ignored by Vast's engine (not in its autoscaler).",
+        "-",
+        readable=False,
+    ),
+    Prop(
+        "max_workers",
+        "int",
+        "ignored",
+        "Ignored by Vast's engine: only the Endpoint's max_workers caps workers (all groups).",
+        "-",
+        readable=False,
     ),
     Prop(
         "adopt_existing",
@@ -219,9 +245,10 @@ TEMPLATE_PROPS: tuple[Prop, ...] = (
 
 # Inputs that steer the provider and are never sent to Vast as they are.
 PROVIDER_ONLY = frozenset({"adopt_existing", "default_offer_filters", "rolling_update"})
-# What a workergroup's workers run: changing one leaves running workers on the old one
-# until they are replaced, which a rolling update does.
-ROLLING_FIELDS = ("template_hash", "template_id", "launch_args")
+# A workergroup update that changes one of these makes Vast replace its workers by itself
+# (zero-downtime-worker-update.mdx: updating the group "signals Vast to begin the rolling
+# update"; a new search brings workers onto offers it selects): no trigger is sent.
+VAST_ROLLS_ON = ("template_hash", "template_id", "launch_args", "search_params")
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 ENDPOINT_STATES = ("active", "suspended", "stopped")
 
@@ -277,7 +304,7 @@ class _Inputs(BaseModel):
 
     @field_validator(
         "min_load", "min_cold_load", "cold_mult", "max_queue_time", "target_queue_time",
-        "gpu_ram", "overrecruit_ratio", mode="before", check_fields=False,
+        "overrecruit_ratio", mode="before", check_fields=False,
     )  # fmt: skip
     @classmethod
     def _non_negative(cls, value: Any) -> float:
@@ -370,6 +397,23 @@ class WorkergroupInputs(_Inputs):
     cold_mult: float | None = None
     rolling_update: bool | None = None
     adopt_existing: bool | None = None
+    template_revision: str | None = None
+
+    @field_validator("gpu_ram", mode="before")
+    @classmethod
+    def _gpu_ram(cls, value: Any) -> float:
+        number = _non_negative(value)
+        if number > MAX_GPU_RAM_GB:
+            raise ValueError(
+                f"looks like MB; gpu_ram is in GB (e.g. 24 for a 24 GB card, 80 for 80 GB); "
+                f"at most {MAX_GPU_RAM_GB}"
+            )
+        return number
+
+    @field_validator("template_revision", mode="before")
+    @classmethod
+    def _revision(cls, value: Any) -> str:
+        return _text(value)
 
     @field_validator("endpoint_id", mode="before")
     @classmethod
@@ -490,6 +534,13 @@ class ReadinessInputs(_Inputs):
     min_ready: int | None = None
     timeout: float | None = None
     triggers: Any = None
+    watched: Any = None
+    endpoint_max_workers: int | None = None
+
+    @field_validator("endpoint_max_workers", mode="before")
+    @classmethod
+    def _cap(cls, value: Any) -> int:
+        return _whole(value)
 
     @field_validator("workergroup_id", "endpoint_id", "min_ready", mode="before")
     @classmethod
@@ -509,17 +560,11 @@ class ReadinessInputs(_Inputs):
         return number
 
 
-def effective_search(inputs: dict[str, Any]) -> str | None:
-    """The ``search_params`` to send: the declared query plus the default filters, if on."""
-    text = inputs.get("search_params")
-    if inputs.get("default_offer_filters", True):
-        return _offer_query.with_defaults(text)
-    return text
-
-
-def to_vast(inputs: dict[str, Any]) -> dict[str, Any]:
-    """The fields to send to Vast: provider-only inputs dropped, units converted."""
-    fields = {k: v for k, v in inputs.items() if k not in PROVIDER_ONLY}
+def to_vast(inputs: dict[str, Any], props: tuple[Prop, ...]) -> dict[str, Any]:
+    """The fields to send to Vast: inputs Vast takes (not the provider's own, not those
+    Vast ignores), units converted."""
+    sent = {p.name for p in props if p.sent and p.change in ("update", "replace")}
+    fields = {k: v for k, v in inputs.items() if k in sent and k not in PROVIDER_ONLY}
     if "gpu_ram" in fields:
         fields["gpu_ram"] = fields["gpu_ram"] * GPU_RAM_GB_TO_VAST
     return fields

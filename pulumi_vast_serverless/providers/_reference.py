@@ -12,7 +12,12 @@ _TYPES = {
     "bool": "boolean",
     "object": "object",
 }
-_CHANGES = {"update": "update in place", "replace": "**replace**", "none": "no API call"}
+_CHANGES = {
+    "update": "update in place",
+    "replace": "**replace**",
+    "none": "no API call",
+    "ignored": "nothing (**ignored by Vast**)",
+}
 
 
 def property_table(props: tuple[Prop, ...]) -> str:
@@ -27,7 +32,8 @@ def property_table(props: tuple[Prop, ...]) -> str:
     ]
     for prop in props:
         change = _CHANGES[prop.change]
-        read_back = "-" if prop.name in PROVIDER_ONLY else ("yes" if prop.readable else "**no**")
+        own = prop.name in PROVIDER_ONLY or not prop.sent or prop.change == "ignored"
+        read_back = "-" if own else ("yes" if prop.readable else "**no**")
         lines.append(
             f"| `{prop.name}` | {_TYPES[prop.kind]} | {prop.default} | {change} | {read_back} "
             f"| {prop.doc} |"

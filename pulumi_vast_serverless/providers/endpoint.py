@@ -10,7 +10,7 @@ from ..client import _routes
 from ..client._errors import VastAmbiguousCreateError, with_hint
 from ..client._rows import Row
 from ._base import VastProvider
-from ._properties import ENDPOINT_PROPS, EndpointInputs, Failure, to_vast
+from ._properties import ENDPOINT_PROPS, EndpointInputs, Failure
 
 
 class EndpointProvider(VastProvider):
@@ -44,7 +44,7 @@ class EndpointProvider(VastProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Create the endpoint, or adopt one of the same name when asked to."""
         inputs = self.parse(props)
-        fields = to_vast(inputs)
+        fields = self.to_vast(inputs)
         with self.client.write_coming(_routes.ENDPOINTS):
             endpoint_id, adopting = self.create_or_adopt(inputs, fields)
         if adopting:

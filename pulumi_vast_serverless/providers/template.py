@@ -24,7 +24,7 @@ from ..client._errors import (
 )
 from ..client._rows import Row
 from ._base import VastProvider
-from ._properties import TEMPLATE_PROPS, Failure, TemplateInputs, to_vast
+from ._properties import TEMPLATE_PROPS, Failure, TemplateInputs
 from ._values import plain
 
 _OTHERS_USE_IT = "Other Users are still using it"
@@ -53,7 +53,7 @@ class TemplateProvider(VastProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Create the template, or use the one of the same content when that is safe."""
         inputs = self.parse(props)
-        fields = to_vast(inputs)
+        fields = self.to_vast(inputs)
         # Templates of this name before the create: a linked template among them is one
         # this stack did not make.
         before = {row["id"] for row in self.client.search_templates(name={"eq": inputs["name"]})}
@@ -86,7 +86,7 @@ class TemplateProvider(VastProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Edit the changed fields by the template's current hash_id (which then changes)."""
         inputs = self.parse(news)
-        changes = self.changed_fields(to_vast(inputs), olds)
+        changes = self.changed_fields(self.to_vast(inputs), olds)
         if not changes:
             row = self.client.template(int(plain(olds.get("template_id")) or id_))
             return UpdateResult(self.outputs(row or {}, inputs, olds))

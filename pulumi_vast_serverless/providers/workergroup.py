@@ -15,24 +15,26 @@ from ..client._errors import (
 )
 from ..client._rows import Row, same_value
 from ._base import VastProvider
+from ._host import warn
 from ._properties import (
-    ROLLING_FIELDS,
+    VAST_ROLLS_ON,
     WORKERGROUP_PROPS,
     Failure,
     WorkergroupInputs,
     from_vast,
-    to_vast,
 )
-from ._values import plain
+from ._values import plain, same, split_inputs
 
 _ENDPOINT_REFS = ("endpoint_id", "endpoint_name")
 _RECIPES = ("template_hash", "template_id", "search_params")
 # Fields Vast's workergroup PUT does not take: a change replaces the group.
-_NOT_UPDATABLE = frozenset({"endpoint_id", "endpoint_name", "cold_workers", "max_workers"})
+_NOT_UPDATABLE = frozenset({"endpoint_id", "endpoint_name"})
 # What Vast stores when a create sends no search (its documented default).
 _VAST_DEFAULT_SEARCH = "verified=true rentable=true rented=false"
 # Fields that, when the program sets them, must also match for a group to be "the same".
-_TUNING = ("gpu_ram", "cold_workers", "min_load", "target_util", "cold_mult")
+_TUNING = ("gpu_ram",)
+# Offer fields that choose GPU memory (the query language writes them in GB).
+_VRAM_TERMS = ("gpu_ram", "gpu_total_ram")
 
 # Groups the engine is replacing in this run (diff said so): their successor's create must
 # not take them for a twin, since the engine deletes them right after.
@@ -50,7 +52,8 @@ class WorkergroupProvider(VastProvider):
     secret_outputs = frozenset({"launch_args"})
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """As for every kind, and the search as it will be sent (default filters added)."""
+        """As for every kind, and the search as it will be sent (default filters added);
+        warns about inputs that do not do what they seem to."""
         result = super().check(olds, news)
         inputs = result.inputs or {}
         search = inputs.get("search_params")
@@ -60,7 +63,31 @@ class WorkergroupProvider(VastProvider):
             and inputs.get("default_offer_filters", True)
         ):
             inputs["search_params"] = _offer_query.with_defaults(search)
+        if not result.failures:
+            for warning in self.warnings(news):
+                warn(warning)
         return result
+
+    def warnings(self, news: dict[str, Any]) -> list[str]:
+        """What a preview warns about: inputs Vast's engine never reads, and a gpu_ram
+        that no search term backs (it does not choose machines)."""
+        split = split_inputs(news)
+        found = []
+        knobs = sorted(self.ignored() & split.present)
+        if knobs:
+            found.append(ignored_knobs_warning(knobs))
+        search = split.known.get("search_params")
+        if "gpu_ram" in split.known and "search_params" not in split.unknown:
+            terms = _offer_query.parse(search) if isinstance(search, str) else {}
+            if not any(term in terms for term in _VRAM_TERMS):
+                gb = split.known["gpu_ram"]
+                found.append(
+                    f"gpu_ram={gb:g} does not choose machines (Vast uses it to estimate "
+                    "bandwidth), and search_params sets no GPU memory: workers may land on "
+                    f"cards too small for the model, and bill while they fail. Add "
+                    f"gpu_ram>={gb:g} to search_params."
+                )
+        return found
 
     def cross_check(self, present: set[str], known: dict[str, Any]) -> list[Failure]:
         """Exactly one endpoint reference, and something for workers to run."""
@@ -167,7 +194,7 @@ class WorkergroupProvider(VastProvider):
 
     def create_fields(self, inputs: dict[str, Any], endpoint_id: int) -> dict[str, Any]:
         """The body of the create: declared fields, the search as sent, the endpoint's id."""
-        fields = {k: v for k, v in to_vast(inputs).items() if k != "endpoint_name"}
+        fields = {k: v for k, v in self.to_vast(inputs).items() if k != "endpoint_name"}
         fields["endpoint_id"] = endpoint_id
         if "search_params" not in fields and inputs.get("default_offer_filters", True):
             fields["search_params"] = _offer_query.DEFAULT_FILTERS
@@ -206,18 +233,32 @@ class WorkergroupProvider(VastProvider):
 
     def update_fields(self, inputs: dict[str, Any], olds: dict[str, Any]) -> dict[str, Any]:
         """The PUT body: changed fields Vast's PUT takes (check already fixed the search)."""
-        fields = {k: v for k, v in to_vast(inputs).items() if k not in _NOT_UPDATABLE}
+        fields = {k: v for k, v in self.to_vast(inputs).items() if k not in _NOT_UPDATABLE}
         return self.changed_fields(fields, olds)
 
     def update_remote(
         self, object_id: int, fields: dict[str, Any], inputs: dict[str, Any], olds: dict[str, Any]
     ) -> None:
-        """PUT the workergroup (Vast requires its endpoint_id in every PUT); then, if what
-        the workers run changed, roll the running workers onto it."""
+        """PUT the workergroup (Vast requires its endpoint_id in every PUT)."""
         self.client.update_workergroup(
             object_id, endpoint_id=int(plain(olds["endpoint_id"])), **fields
         )
-        if inputs.get("rolling_update", True) and any(f in fields for f in ROLLING_FIELDS):
+
+    def after_update(
+        self, object_id: int, sent: dict[str, Any], inputs: dict[str, Any], olds: dict[str, Any]
+    ) -> None:
+        """Rolls as Vast does them: a PUT that changes what workers run (or where) makes
+        Vast replace them by itself, so nothing more is sent, except the cancel
+        ``rolling_update=False`` asks for. A Template named by ``template_id`` whose
+        content changed leaves the group unchanged: Vast sees nothing, so one roll is
+        asked for."""
+        rolls = inputs.get("rolling_update", True)
+        if any(name in sent for name in VAST_ROLLS_ON):
+            if not rolls:
+                self.client.update_workers(object_id, cancel=True)
+            return
+        before, now = plain(olds.get("template_revision")), inputs.get("template_revision")
+        if rolls and "template_id" in inputs and before and now and not same(before, now):
             self.client.update_workers(object_id)
 
     def extra_outputs(self, row: Row, inputs: dict[str, Any]) -> dict[str, Any]:
@@ -241,3 +282,24 @@ class WorkergroupProvider(VastProvider):
     def delete_remote(self, object_id: int) -> None:
         """DELETE the workergroup."""
         self.client.delete_workergroup(object_id)
+
+
+def ignored_knobs_warning(knobs: list[str]) -> str:
+    """What a preview says of Workergroup inputs Vast's engine never reads."""
+    scaling = [k for k in knobs if k != "test_workers"]
+    text = ""
+    if scaling:
+        verb = "is" if len(scaling) == 1 else "are"
+        text = (
+            f"{', '.join(scaling)} on a Workergroup {verb} ignored by Vast's serverless "
+            "engine, which reads scaling from the endpoint only: set them on the Endpoint "
+            "(they apply to all its workergroups together)."
+        )
+        if "max_workers" in scaling:
+            text += (
+                " To cap one GPU class, give it its own Endpoint, or cap its price with "
+                "dph_total<=X in search_params."
+            )
+    if "test_workers" in knobs:
+        text += " test_workers is not read by Vast's engine at all."
+    return text.strip() + " Nothing of these is sent: remove them from this Workergroup."

@@ -6,7 +6,9 @@ from .lookups import (
     WorkergroupInfo,
     WorkerInfo,
     get_endpoint,
+    get_endpoint_logs,
     get_endpoint_workers,
+    get_workergroup_logs,
     get_workergroup_workers,
     get_workergroups,
 )
@@ -26,7 +28,9 @@ __all__ = [
     "WorkergroupArgs",
     "WorkergroupInfo",
     "get_endpoint",
+    "get_endpoint_logs",
     "get_endpoint_workers",
+    "get_workergroup_logs",
     "get_workergroup_workers",
     "get_workergroups",
 ]

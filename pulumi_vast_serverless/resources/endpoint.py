@@ -11,6 +11,7 @@ from pulumi.dynamic import Resource
 from pulumi.runtime.settings import get_root_resource
 
 from ..providers import EndpointProvider
+from ._origins import own
 from ._outputs import output
 from ._props import resource_props
 
@@ -155,6 +156,7 @@ class Endpoint(Resource, module="vast", name="Endpoint"):
         props = resource_props(args, keywords, ("created_at", "declared_inputs"))
         claim_endpoint_name(resource_name, props.get("endpoint_name"))
         super().__init__(EndpointProvider(), resource_name, props, opts)
+        own(self, self.id)  # a wait on this endpoint finds its max_workers
 
     @staticmethod
     def get(

@@ -77,7 +77,8 @@ class WorkerInfo:
 
     @property
     def ready(self) -> bool:
-        """Whether the worker serves (``idle`` or ``running``)."""
+        """Whether the worker has its model loaded: serving (``idle``, ``running``) or cold
+        (``stopped``, it starts on the first request)."""
         return self.status in READY_STATUSES
 
     @classmethod
@@ -139,6 +140,17 @@ def get_workergroup_workers(workergroup_id: int | str) -> list[WorkerInfo]:
 def get_endpoint_workers(endpoint_id: int | str) -> list[WorkerInfo]:
     """The workers of every group of an endpoint and their states, read now."""
     return [WorkerInfo.from_row(r) for r in _client().endpoint_workers(_id(endpoint_id))]
+
+
+def get_workergroup_logs(workergroup_id: int | str, *, tail: int | None = None) -> str:
+    """What Vast's engine logged about a workergroup: recruitments, offers it found none
+    of, errors, rolling updates (the last ``tail`` lines)."""
+    return _client().workergroup_logs(_id(workergroup_id), tail=tail)
+
+
+def get_endpoint_logs(endpoint_id: int | str, *, tail: int | None = None) -> str:
+    """What Vast's engine logged about an endpoint and its workergroups."""
+    return _client().endpoint_logs(_id(endpoint_id), tail=tail)
 
 
 def _id(value: int | str) -> int:

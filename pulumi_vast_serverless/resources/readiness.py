@@ -8,6 +8,7 @@ from pulumi import Input, Output, ResourceOptions
 from pulumi.dynamic import Resource
 
 from ..providers import ReadinessProvider
+from ._origins import owner
 from ._outputs import output
 
 
@@ -20,9 +21,12 @@ class Readiness(Resource, module="vast", name="Readiness"):
                   opts=ResourceOptions(depends_on=[wg_a, wg_b]))
 
     For one workergroup, ``Workergroup(..., wait_for_ready=N)`` declares this for you and
-    waits again whenever the group's template or launch arguments change. On timeout
-    ``up`` fails with each worker's state; what was created stays in state and the next
-    ``up`` waits again. It creates nothing on Vast: destroy and refresh do nothing.
+    waits again whenever the group's template or launch arguments change. An endpoint wait
+    waits again when a workergroup in its ``depends_on`` is replaced or rolled. Ready means
+    serving or cold with the model loaded. A wait fails early when it cannot succeed (more
+    workers than the endpoint's ``max_workers``, every worker in error) and on Ctrl-C; on
+    timeout ``up`` fails with each worker's state. What was created stays in state and the
+    next ``up`` waits again. It creates nothing on Vast: destroy and refresh do nothing.
     """
 
     workergroup_id: Output[int | None] = output("Workergroup whose workers are awaited.")
@@ -30,6 +34,10 @@ class Readiness(Resource, module="vast", name="Readiness"):
     min_ready: Output[int | None] = output("Workers that must be ready.")
     timeout: Output[float | None] = output("Seconds to wait before failing.")
     triggers: Output[Any] = output("Values whose change makes the next up wait again.")
+    watched: Output[Any] = output(
+        "The workergroups an endpoint wait depends on, and what they run."
+    )
+    endpoint_max_workers: Output[int | None] = output("The endpoint's max_workers, if declared.")
 
     def __init__(
         self,
@@ -63,8 +71,37 @@ class Readiness(Resource, module="vast", name="Readiness"):
             "min_ready": min_ready,
             "timeout": timeout,
             "triggers": triggers,
+            "watched": _watched(opts),
+            "endpoint_max_workers": _endpoint_cap(workergroup_id, endpoint_id),
         }
         super().__init__(ReadinessProvider(), resource_name, props, opts)
+
+
+def _watched(opts: ResourceOptions | None) -> Output[list[Any]] | None:
+    """Each workergroup of ``depends_on`` with what it runs: replaced or rolled, it has new
+    workers, and the wait must run again."""
+    from .workergroup import Workergroup  # it declares Readiness resources itself
+
+    depends = opts.depends_on if opts is not None else None
+    resources: list[Any] = list(depends) if isinstance(depends, (list, tuple)) else [depends]
+    groups = [r for r in resources if isinstance(r, Workergroup)]
+    if not groups:
+        return None
+    return Output.all(*[Output.all(g.id, g.what_runs()) for g in groups])
+
+
+def _endpoint_cap(
+    workergroup_id: Input[int | str] | None, endpoint_id: Input[int | str] | None
+) -> Output[Any] | None:
+    """The max_workers of the endpoint the wait is about, when this program declares it."""
+    from .endpoint import Endpoint
+    from .workergroup import Workergroup
+
+    endpoint = owner(endpoint_id, Endpoint)
+    if endpoint is not None:
+        return endpoint.max_workers
+    group = owner(workergroup_id, Workergroup)
+    return group.endpoint_max_workers if group is not None else None
 
 
 __all__ = ["Readiness"]

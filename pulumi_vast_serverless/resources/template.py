@@ -10,6 +10,7 @@ from pulumi import Input, Output, ResourceOptions
 from pulumi.dynamic import Resource
 
 from ..providers import TemplateProvider
+from ._origins import own
 from ._outputs import output
 from ._props import resource_props
 
@@ -209,6 +210,7 @@ class Template(Resource, module="vast", name="Template"):
         super().__init__(
             TemplateProvider(), resource_name, props, ResourceOptions.merge(opts, secrets)
         )
+        own(self, self.template_id)  # a group naming it by id rolls when its hash changes
 
     @staticmethod
     def get(

@@ -9,9 +9,12 @@ from pulumi import Input, Output, ResourceOptions
 from pulumi.dynamic import Resource
 
 from ..providers import WorkergroupProvider
+from ._origins import own, owner
 from ._outputs import output
 from ._props import resource_props
+from .endpoint import Endpoint
 from .readiness import Readiness
+from .template import Template
 
 
 @dataclass
@@ -33,21 +36,23 @@ class WorkergroupArgs:
     launch_args: Input[str] | None = None
     """Extra launch arguments for worker instances; kept encrypted in state."""
     gpu_ram: Input[float] | None = None
-    """GPU memory the model needs, in GB."""
-    test_workers: Input[int] | None = None
-    """Workers used to measure performance (Vast does not show it back)."""
-    cold_workers: Input[int] | None = None
-    """Workers kept cold when there is no load (a change replaces the group)."""
-    max_workers: Input[int] | None = None
-    """Maximum number of workers in this group (a change replaces the group)."""
-    min_load: Input[float] | None = None
-    """Minimum load for this group."""
-    target_util: Input[float] | None = None
-    """Target utilisation, a fraction in (0, 1]."""
-    cold_mult: Input[float] | None = None
-    """Cold capacity as a multiple of hot capacity."""
+    """GPU memory the model needs, in GB (bandwidth estimates; choose cards in the search)."""
+    template_revision: Input[str] | None = None
+    """Content hash of the template ``template_id`` names (set for you from a Template)."""
     rolling_update: Input[bool] | None = None
-    """Roll running workers onto a new template or launch arguments (default true)."""
+    """false: cancel the roll Vast starts when what workers run changes (default true)."""
+    test_workers: Input[int] | None = None
+    """Ignored by Vast's engine; accepted so older programs load."""
+    cold_workers: Input[int] | None = None
+    """Ignored by Vast's engine: set ``cold_workers`` on the Endpoint."""
+    max_workers: Input[int] | None = None
+    """Ignored by Vast's engine: the Endpoint's ``max_workers`` caps all its groups."""
+    min_load: Input[float] | None = None
+    """Ignored by Vast's engine: set ``min_load`` on the Endpoint."""
+    target_util: Input[float] | None = None
+    """Ignored by Vast's engine: set ``target_util`` on the Endpoint."""
+    cold_mult: Input[float] | None = None
+    """Ignored by Vast's engine: set ``cold_mult`` on the Endpoint."""
     adopt_existing: Input[bool] | None = None
     """Take over an identical group an interrupted ``up`` left behind, instead of failing."""
     wait_for_ready: Input[int] | None = None
@@ -64,9 +69,11 @@ class Workergroup(Resource, module="vast", name="Workergroup"):
         wg = Workergroup("llm-workers", endpoint_id=ep.id, template_hash="<hash>",
                          gpu_ram=24, search_params="gpu_name=RTX_4090 num_gpus=1")
 
-    ``endpoint_id``, ``endpoint_name``, ``cold_workers`` and ``max_workers`` are not in
-    Vast's workergroup PUT: changing one replaces the group (the new one first). Every
-    other input changes in place.
+    Changing ``endpoint_id`` or ``endpoint_name`` replaces the group (the new one first);
+    every other input changes in place. Scaling (how many workers, how many serve) is the
+    Endpoint's: Vast's engine reads none of ``min_load``, ``target_util``, ``cold_mult``,
+    ``cold_workers``, ``test_workers`` or ``max_workers`` on a group. They are accepted so
+    older programs load, never sent, and a preview warns about each one set.
     """
 
     endpoint_id: Output[int] = output("Id of the endpoint this group serves.")
@@ -83,14 +90,17 @@ class Workergroup(Resource, module="vast", name="Workergroup"):
     )
     launch_args: Output[str | None] = output("Launch arguments (secret).")
     gpu_ram: Output[float] = output("GPU memory in GB, as Vast reports it.")
-    test_workers: Output[int | None] = output("Test workers last sent (Vast does not report it).")
-    cold_workers: Output[int] = output("Cold workers, as Vast reports it.")
-    max_workers: Output[int | None] = output("Maximum workers last sent (Vast does not report it).")
-    min_load: Output[float] = output("Minimum load, as Vast reports it.")
-    target_util: Output[float] = output("Target utilisation, as Vast reports it.")
-    cold_mult: Output[float] = output("Cold capacity multiple, as Vast reports it.")
+    template_revision: Output[str | None] = output(
+        "Content hash of the template template_id names, as last rolled out."
+    )
+    test_workers: Output[int | None] = output("As declared (ignored by Vast's engine).")
+    cold_workers: Output[int] = output("As Vast stores it (ignored by Vast's engine).")
+    max_workers: Output[int | None] = output("As declared (ignored by Vast's engine).")
+    min_load: Output[float] = output("As Vast stores it (ignored by Vast's engine).")
+    target_util: Output[float] = output("As Vast stores it (ignored by Vast's engine).")
+    cold_mult: Output[float] = output("As Vast stores it (ignored by Vast's engine).")
     rolling_update: Output[bool | None] = output(
-        "Whether updates to what workers run roll the running workers, as declared."
+        "Whether rolls Vast starts go on (false: they are cancelled), as declared."
     )
     adopt_existing: Output[bool | None] = output(
         "Whether this resource may take over an identical group left behind."
@@ -114,6 +124,7 @@ class Workergroup(Resource, module="vast", name="Workergroup"):
         default_offer_filters: Input[bool] | None = None,
         launch_args: Input[str] | None = None,
         gpu_ram: Input[float] | None = None,
+        template_revision: Input[str] | None = None,
         test_workers: Input[int] | None = None,
         cold_workers: Input[int] | None = None,
         max_workers: Input[int] | None = None,
@@ -141,16 +152,27 @@ class Workergroup(Resource, module="vast", name="Workergroup"):
         :param pulumi.Input[bool] default_offer_filters: Add verified=True rentable=True
             rented=False to the search (keys you set win), as Vast's own client does.
         :param pulumi.Input[str] launch_args: Extra launch arguments (stored as a secret).
-        :param pulumi.Input[float] gpu_ram: GPU memory the model needs, in GB.
-        :param pulumi.Input[int] test_workers: Workers used to measure performance.
-        :param pulumi.Input[int] cold_workers: Workers kept cold (not in Vast's PUT).
-        :param pulumi.Input[int] max_workers: Maximum workers (not in Vast's PUT).
-        :param pulumi.Input[float] min_load: Minimum load for this group.
-        :param pulumi.Input[float] target_util: Target utilisation, a fraction in (0, 1].
-        :param pulumi.Input[float] cold_mult: Cold capacity as a multiple of hot capacity.
-        :param pulumi.Input[bool] rolling_update: After an update that changes what workers
-            run (template_hash, template_id, launch_args), roll the running workers onto it,
-            one at a time.
+        :param pulumi.Input[float] gpu_ram: GPU memory the model needs, in GB; Vast uses it
+            to estimate bandwidth, it does not choose machines (put gpu_ram>=N in
+            search_params for that).
+        :param pulumi.Input[str] template_revision: Content hash of the template
+            template_id names; a change rolls the workers (set for you when template_id is
+            a Template's template_id).
+        :param pulumi.Input[bool] rolling_update: false: ask Vast to cancel the roll it
+            starts when what workers run changes; true: also roll when a Template named by
+            template_id changes (Vast does not see it).
+        :param pulumi.Input[float] min_load: Ignored by Vast's engine: set min_load on the
+            Endpoint.
+        :param pulumi.Input[float] target_util: Ignored by Vast's engine: set target_util on
+            the Endpoint.
+        :param pulumi.Input[float] cold_mult: Ignored by Vast's engine: set cold_mult on the
+            Endpoint.
+        :param pulumi.Input[int] cold_workers: Ignored by Vast's engine: set cold_workers on
+            the Endpoint.
+        :param pulumi.Input[int] test_workers: Ignored by Vast's engine (not in its
+            autoscaler).
+        :param pulumi.Input[int] max_workers: Ignored by Vast's engine: only the Endpoint's
+            max_workers caps workers (all groups).
         :param pulumi.Input[bool] adopt_existing: Take over an existing group on the same
             endpoint that runs and recruits the same (left behind by an interrupted up)
             instead of failing.
@@ -169,6 +191,7 @@ class Workergroup(Resource, module="vast", name="Workergroup"):
             "default_offer_filters": default_offer_filters,
             "launch_args": launch_args,
             "gpu_ram": gpu_ram,
+            "template_revision": template_revision,
             "test_workers": test_workers,
             "cold_workers": cold_workers,
             "max_workers": max_workers,
@@ -182,10 +205,18 @@ class Workergroup(Resource, module="vast", name="Workergroup"):
         }
         props = resource_props(args, keywords, ("search_query", "created_at", "declared_inputs"))
         min_ready, timeout = props.pop("wait_for_ready"), props.pop("ready_timeout")
+        template = owner(props["template_id"], Template)
+        if props["template_revision"] is None and template is not None:
+            props["template_revision"] = template.hash_id
+        endpoint = owner(props["endpoint_id"], Endpoint)
+        #: The endpoint's max_workers when this program declares the endpoint (waits on
+        #: this group are checked against it at preview).
+        self.endpoint_max_workers = endpoint.max_workers if endpoint is not None else None
         secrets = ResourceOptions(additional_secret_outputs=["launch_args"])
         super().__init__(
             WorkergroupProvider(), resource_name, props, ResourceOptions.merge(opts, secrets)
         )
+        own(self, self.id)
         if min_ready is not None:
             self._wait_for_ready(resource_name, min_ready, timeout)
 
@@ -194,14 +225,24 @@ class Workergroup(Resource, module="vast", name="Workergroup"):
     ) -> Readiness:
         """A child ``Readiness`` that waits after the create and again whenever what the
         workers run changes (its triggers are those outputs)."""
-        runs = Output.all(self.template_hash, self.template_id, self.launch_args)
         return Readiness(
             f"{resource_name}-ready",
             ResourceOptions(parent=self),
             workergroup_id=self.id,
             min_ready=min_ready,
             timeout=timeout,
-            triggers=runs,
+            triggers=self.what_runs(),
+        )
+
+    def what_runs(self) -> Output[list[Any]]:
+        """What this group's workers run and where: a change means new workers (a wait
+        over them starts again)."""
+        return Output.all(
+            self.template_hash,
+            self.template_id,
+            self.template_revision,
+            self.launch_args,
+            self.search_params,
         )
 
     @staticmethod

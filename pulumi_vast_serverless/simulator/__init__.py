@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import Literal
 
 from ..client import _routes
+from ._autoscaler import settle_all
 from ._control import SimulatorControl
 from ._limiter import RateLimiter
 from ._server import API_ROOT, SimulatorServer
@@ -58,6 +59,7 @@ class Simulator:
 
     def start(self) -> str:
         """Serve in a background thread and return the base URL."""
+        self._wake_engine()
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="vast-simulator", daemon=True
         )
@@ -66,11 +68,17 @@ class Simulator:
 
     def serve_forever(self) -> None:
         """Serve in this thread until interrupted, then close."""
+        self._wake_engine()
         try:
             self._server.serve_forever()
         finally:
             self._server.server_close()
             self._store.close()
+
+    def _wake_engine(self) -> None:
+        """Workers live in memory: for endpoints kept in ``--state``, the engine recruits
+        them again at its first cycle."""
+        settle_all(self.state, changed=True)
 
     def stop(self) -> None:
         """Stop serving and close the state database."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import _autoscaler as auto
+from . import _market as market
 from . import _serverless as sls
 from . import _templates as tpl
 from ._requests import (
@@ -31,6 +32,8 @@ class Route:
     body: type[_Body] | None = None
     #: The 403 text a host-only account gets here; empty when such accounts may call it.
     host_only: str = ""
+    #: Whether a key is required (Vast's offer search answers anyone).
+    auth: bool = True
 
 
 def _host_only(verb: str, what: str) -> str:
@@ -69,6 +72,8 @@ ROUTES: dict[str, Route] = {
     # The edit refuses keys it does not know, as Vast documents: it reads the body itself.
     "PUT /template/": Route(tpl.edit),
     "DELETE /template/": Route(tpl.delete),
+    "POST /bundles/": Route(market.search_offers, auth=False),
+    "GET /bundles/": Route(market.search_offers, auth=False),
 }
 
 # The autoscaler's routes, served at the root (Vast serves them on https://run.vast.ai).
@@ -76,4 +81,8 @@ AUTOSCALER_ROUTES: dict[str, Route] = {
     "POST /get_endpoint_workers/": Route(auto.endpoint_workers),
     "POST /get_workergroup_workers/": Route(auto.workergroup_workers),
     "POST /update_workers/": Route(auto.update_workers),
+    "POST /get_endpoint_logs/": Route(auto.endpoint_logs),
+    "POST /get_workergroup_logs/": Route(auto.workergroup_logs),
+    # The path Vast's own client (vastai 1.9.1) sends for a group's logs.
+    "POST /get_autogroup_logs/": Route(auto.workergroup_logs),
 }

@@ -1,33 +1,37 @@
 """The autoscaler's routes, served at the root as Vast serves them on https://run.vast.ai.
 
-``/get_endpoint_workers/``, ``/get_workergroup_workers/`` (each worker with its ``status``)
-and ``/update_workers/`` (a rolling update of a group's workers, or its cancellation). A
-group keeps ``cold_workers`` workers, capped by its and its endpoint's ``max_workers``,
-while its endpoint is active (see ``_workers`` for how they move).
+``/get_endpoint_workers/`` and ``/get_workergroup_workers/`` (each worker with its
+``status``), ``/update_workers/`` (a rolling update of a group's workers, or its
+cancellation), and the engine's logs (``/get_endpoint_logs/``,
+``/get_workergroup_logs/``, and ``/get_autogroup_logs/`` as Vast's own client calls it).
+What the workers do is the engine's (``_engine``); this module brings it the endpoint's
+rows at each event (``settle``).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
-from ._state import ApiError, Call
+from ._engine import MEASURED_PERF
+from ._offers import DEFAULT_ALLOCATED_STORAGE
+from ._state import ApiError, Call, SimulatorState
 from ._workers import READY
 
-MEASURED_PERF = 100.0
-
 Row = dict[str, Any]
+# How long a new workergroup is unknown to the autoscaler when the variant says so.
+LAG_SECONDS = 3.0
 
 
 def endpoint_workers(call: Call) -> Any:
     """POST /get_endpoint_workers/ {"id": endpoint_id}; an unknown id answers with a string."""
     endpoint_id = _id(call, "id")
-    endpoint = call.store.get("endpoints", call.tenant, endpoint_id)
+    endpoint = settle(call.sim, call.tenant, endpoint_id)
     if endpoint is None:
         return f"authenticate_endpoint_apikey: invalid api_key or endpoint {endpoint_id} not found"
-    workers: list[Row] = []
-    for group in call.store.rows("workergroups", call.tenant):
-        if group.get("endpoint_id") == endpoint_id:
-            workers += _workers(call, group, endpoint)
+    groups = [g for g in _groups(call.sim, call.tenant) if g.get("endpoint_id") == endpoint_id]
+    if any(_lagging(call, int(g["id"])) for g in groups):
+        _not_known_yet("endpoint", endpoint_id)
+    workers = [w for g in groups for w in call.sim.engine.rows(int(g["id"]))]
     # Only this route reports measured_perf (Vast's client says so); a fixed figure once
     # the worker serves.
     return {
@@ -45,37 +49,106 @@ def workergroup_workers(call: Call) -> Any:
         return (
             f"authenticate_workergroup_apikey: invalid api_key or workergroup {group_id} not found"
         )
-    endpoint = call.store.get("endpoints", call.tenant, group["endpoint_id"])
-    return {"workers": _workers(call, group, endpoint)}
+    if _lagging(call, group_id):
+        _not_known_yet("workergroup", group_id)
+    settle(call.sim, call.tenant, int(group["endpoint_id"]))
+    return {"workers": call.sim.engine.rows(group_id)}
 
 
 def update_workers(call: Call) -> Row:
     """POST /update_workers/ {"workergroup_id": id[, "cancel_update": true]}."""
     group_id = _id(call, "workergroup_id")
-    if call.store.get("workergroups", call.tenant, group_id) is None:
-        return {"success": False, "error_msg": f"workergroup {group_id} not found"}
-    if call.body.get("cancel_update"):
-        call.sim.autoscaler.cancel(group_id)
-        return {"success": True, "cancelled": True}
-    return {"success": True, "workers_to_update": call.sim.autoscaler.roll(group_id)}
-
-
-def start_workers(call: Call, group_id: int) -> None:
-    """Start the workers a new workergroup keeps (see ``_workers``)."""
     group = call.store.get("workergroups", call.tenant, group_id)
-    if group is not None:
-        _workers(call, group, call.store.get("endpoints", call.tenant, group["endpoint_id"]))
+    if group is None:
+        return {"success": False, "error_msg": f"workergroup {group_id} not found"}
+    settle(call.sim, call.tenant, int(group["endpoint_id"]))
+    if call.body.get("cancel_update"):
+        call.sim.engine.cancel(group_id)
+        return {"success": True, "cancelled": True}
+    return {"success": True, "workers_to_update": call.sim.engine.roll(group_id)}
 
 
-def _workers(call: Call, group: Row, endpoint: Row | None) -> list[Row]:
-    """The group's workers, started up to what its config keeps: ``cold_workers``, capped
-    by its and its endpoint's ``max_workers``; none while the endpoint is not active."""
-    active = endpoint is not None and endpoint.get("endpoint_state") == "active"
-    limits = [group.get("cold_workers", 0), group.get("max_workers", 0)]
-    if endpoint is not None:
-        limits.append(endpoint.get("max_workers", 0))
-    call.sim.autoscaler.ensure(group["id"], min(limits) if active else 0)
-    return call.sim.autoscaler.rows(group["id"])
+def endpoint_logs(call: Call) -> Row:
+    """POST /get_endpoint_logs/ {"id": endpoint_id, "tail": N}: the endpoint's and its
+    groups' engine log."""
+    endpoint_id = _id(call, "id")
+    if call.store.get("endpoints", call.tenant, endpoint_id) is None:
+        _unknown("endpoint", endpoint_id)
+    settle(call.sim, call.tenant, endpoint_id)
+    groups = [g for g in _groups(call.sim, call.tenant) if g.get("endpoint_id") == endpoint_id]
+    lines = call.sim.engine.logs("endpoint", endpoint_id).splitlines()
+    for group in groups:
+        lines += call.sim.engine.logs("workergroup", int(group["id"])).splitlines()
+    return {"logs": "\n".join(sorted(lines)[-_tail(call) :])}
+
+
+def workergroup_logs(call: Call) -> Row:
+    """POST /get_workergroup_logs/ (and /get_autogroup_logs/) {"id": id, "tail": N}."""
+    group_id = _id(call, "id")
+    group = call.store.get("workergroups", call.tenant, group_id)
+    if group is None:
+        _unknown("workergroup", group_id)
+    settle(call.sim, call.tenant, int(group["endpoint_id"]))
+    return {"logs": call.sim.engine.logs("workergroup", group_id, _tail(call))}
+
+
+def settle(
+    sim: SimulatorState, tenant: str, endpoint_id: int, *, changed: bool = False
+) -> Row | None:
+    """Let the engine catch up on the endpoint as it is now (``changed``: something its
+    scaling reads just changed); return its row (None if gone)."""
+    endpoint = sim.store.get("endpoints", tenant, endpoint_id)
+    if endpoint is None:
+        return None
+    groups = [g for g in _groups(sim, tenant) if g.get("endpoint_id") == endpoint_id]
+    if changed:
+        sim.engine.touch(endpoint_id)
+    sim.engine.settle(tenant, endpoint, groups, lambda group: disk_of(sim, group))
+    return endpoint
+
+
+def settle_all(sim: SimulatorState, *, changed: bool = False) -> None:
+    """Let the engine catch up on every endpoint of every account (around a control)."""
+    for endpoint in sim.store.all_rows("endpoints"):
+        settle(sim, str(endpoint["tenant"]), int(endpoint["id"]), changed=changed)
+
+
+def disk_of(sim: SimulatorState, group: Row) -> float:
+    """The disk a group's workers get: its template's recommended_disk_space, else 8 GB."""
+    for template in sim.store.all_rows("templates"):
+        if (group.get("template_hash") and template.get("hash_id") == group["template_hash"]) or (
+            group.get("template_id") and template["id"] == group["template_id"]
+        ):
+            return float(template.get("recommended_disk_space") or DEFAULT_ALLOCATED_STORAGE)
+    return DEFAULT_ALLOCATED_STORAGE
+
+
+def _groups(sim: SimulatorState, tenant: str) -> list[Row]:
+    return sim.store.rows("workergroups", tenant)
+
+
+def _lagging(call: Call, group_id: int) -> bool:
+    """Vast's client says the autoscaler may not know a new group for a moment."""
+    return call.sim.variants.autoscaler_lag == "new_groups" and (
+        call.sim.engine.age(group_id) < LAG_SECONDS
+    )
+
+
+def _not_known_yet(kind: str, object_id: int) -> NoReturn:
+    error = ApiError(400, f"authenticate_{kind}_apikey: {kind} {object_id} not found")
+    error.body = {"error_msg": str(error)}
+    raise error
+
+
+def _unknown(kind: str, object_id: int) -> NoReturn:
+    error = ApiError(400, f"{kind} {object_id} not found")
+    error.body = {"error_msg": str(error)}
+    raise error
+
+
+def _tail(call: Call) -> int:
+    tail = call.body.get("tail")
+    return tail if isinstance(tail, int) and not isinstance(tail, bool) and tail > 0 else 10_000
 
 
 def _id(call: Call, name: str) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._autoscaler import settle_all
 from ._faults import Fault
 from ._state import SimulatorState
 from ._store import tenant_of
@@ -96,15 +97,18 @@ def _workers(state: SimulatorState, body: Row) -> Row:
     """``{"speed": 50}``: run the workers' clock faster; ``{"fail": N}`` / ``{"heal": N}``:
     workers of workergroup N (``"all"``: of every group) that start from now on end in
     ``error`` (or not)."""
+    settle_all(state)  # what was due before this control
     if "speed" in body:
         speed = body["speed"]
         if not isinstance(speed, (int, float)) or isinstance(speed, bool) or speed <= 0:
             raise ValueError("speed must be a positive number")
-        state.autoscaler.set_speed(float(speed))
+        state.engine.set_speed(float(speed))
     for key, failing in (("fail", True), ("heal", False)):
         if key in body:
             target = body[key]
             if target != "all" and (not isinstance(target, int) or isinstance(target, bool)):
                 raise ValueError(f'{key} must be a workergroup id or "all"')
-            state.autoscaler.fail(None if target == "all" else target, failing)
-    return {"success": True, "speed": state.autoscaler.speed}
+            state.engine.fail(None if target == "all" else target, failing)
+    if "fail" in body or "heal" in body:
+        settle_all(state, changed=True)  # a healed group's failed workers get replaced
+    return {"success": True, "speed": state.engine.speed}

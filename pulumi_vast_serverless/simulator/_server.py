@@ -110,15 +110,16 @@ class _Handler(BaseHTTPRequestHandler):
     ) -> None:
         # Record before answering: a client that reads the log right after its answer
         # must find its own request there.
+        record = self.server.state.record
         try:
             status, reply = self._api_reply(routes, method, path, body)
         except _ReplyError as reply_exc:
-            self.server.state.record(method, logged, reply_exc.status)
+            record(method, logged, reply_exc.status, body)
             raise
         except Exception:
-            self.server.state.record(method, logged, 0)
+            record(method, logged, 0, body)
             raise
-        self.server.state.record(method, logged, status)
+        record(method, logged, status, body)
         if reply is not None:
             self._send(status, reply)
 
@@ -138,8 +139,9 @@ class _Handler(BaseHTTPRequestHandler):
         if not isinstance(body, dict):
             raise _ReplyError(400, ApiError(400, "request body must be a JSON object").body)
         key = self._api_key(body)
-        tenant = state.account_of(key)
-        if not state.accepts(key):
+        # Routes open to anyone (the offer search) answer a request without a key too.
+        tenant = state.account_of(key) if key or route.auth else ""
+        if (key or route.auth) and not state.accepts(key):
             raise _ReplyError(401, _BAD_KEY)
         if state.limiter is not None:
             wait = state.limiter.admit(tenant, route_key)
@@ -185,7 +187,7 @@ class _Handler(BaseHTTPRequestHandler):
             body=body,
             fields=fields,
             tenant=tenant,
-            user_id=state.store.user_id(tenant),
+            user_id=state.store.user_id(tenant) if tenant else 0,
             key=key,
             sim=state,
             query=self._query,

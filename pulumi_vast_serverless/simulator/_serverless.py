@@ -11,7 +11,7 @@ import time
 from typing import Any
 
 from ..client._offer_query import parse
-from ._autoscaler import start_workers
+from ._autoscaler import settle
 from ._state import ApiError, Call
 
 Row = dict[str, Any]
@@ -132,7 +132,9 @@ def update_endpoint(call: Call) -> Row:
             400, f"Endpoint {call.object_id} is managed by a deployment and cannot be updated"
         )
     _check_queue_times({**row, **call.fields})
+    settle(call.sim, call.tenant, _id(call))  # what was due before this change
     call.store.update("endpoints", call.tenant, _id(call), call.fields)
+    settle(call.sim, call.tenant, _id(call), changed=True)
     return {"success": True}
 
 
@@ -143,11 +145,12 @@ def delete_endpoint(call: Call) -> Row:
         if call.sim.variants.missing_endpoint == "handwritten":
             raise ApiError(400, "Routegroup not found for user")
         raise ApiError(404, f"Endpoint {call.object_id} for user {call.user_id} not found.")
+    settle(call.sim, call.tenant, row["id"])  # its workers bill until now
     deleted: list[int] = []
     for group in call.store.rows("workergroups", call.tenant):
         if group.get("endpoint_id") == row["id"]:
             call.store.delete("workergroups", call.tenant, group["id"])
-            deleted += call.sim.autoscaler.remove(group["id"])
+            deleted += call.sim.engine.release_group(group["id"])
     call.store.delete("endpoints", call.tenant, row["id"])
     return {
         "success": True,
@@ -182,9 +185,11 @@ def create_workergroup(call: Call) -> Row:
         fields.pop(key, None)  # they configure an endpoint this call creates
     data = {**WORKERGROUP_DEFAULTS, **fields, "endpoint_id": endpoint["id"]}
     data["endpoint_name"] = endpoint["endpoint_name"]
+    settle(call.sim, call.tenant, endpoint["id"])
     new_id = call.store.insert("workergroups", call.tenant, data)
     call.store.update("endpoints", call.tenant, endpoint["id"], {"empty_since": None})
-    start_workers(call, new_id)
+    call.sim.engine.group_created(new_id)
+    settle(call.sim, call.tenant, endpoint["id"], changed=True)
     return {"success": True, call.sim.variants.workergroup_id_key: new_id}
 
 
@@ -202,10 +207,17 @@ def update_workergroup(call: Call) -> Row:
     fields = {k: v for k, v in call.fields.items() if k != "endpoint_name"}
     endpoint = _endpoint_of(call, fields, may_create=False)
     fields["endpoint_name"] = endpoint["endpoint_name"]
+    for endpoint_id in {row["endpoint_id"], endpoint["id"]}:
+        settle(call.sim, call.tenant, endpoint_id)
     call.store.update("workergroups", call.tenant, _id(call), fields)
     if endpoint["id"] != row["endpoint_id"]:
         call.store.update("endpoints", call.tenant, endpoint["id"], {"empty_since": None})
         _mark_if_empty(call, row["endpoint_id"])
+    # What Vast's engine does with the update: rolls, releases, recruits (see _engine).
+    changed = [k for k, v in fields.items() if not _same_setting(k, row.get(k), v)]
+    call.sim.engine.group_changed({**row, **fields}, changed)
+    for endpoint_id in {row["endpoint_id"], endpoint["id"]}:
+        settle(call.sim, call.tenant, endpoint_id, changed=True)
     return {"success": True}
 
 
@@ -214,9 +226,11 @@ def delete_workergroup(call: Call) -> Row:
     row = call.store.get("workergroups", call.tenant, _id(call))
     if row is None:
         raise ApiError(404, "No autojob by that id is available.", "no_such_workergroup")
+    settle(call.sim, call.tenant, row["endpoint_id"])
     call.store.delete("workergroups", call.tenant, row["id"])
-    deleted = call.sim.autoscaler.remove(row["id"])
+    deleted = call.sim.engine.release_group(row["id"])
     _mark_if_empty(call, row["endpoint_id"])
+    settle(call.sim, call.tenant, row["endpoint_id"], changed=True)
     if call.route.endswith("/autojobs/{id}/"):
         return {"success": True}
     return {
@@ -266,6 +280,13 @@ def _mark_if_empty(call: Call, endpoint_id: int) -> None:
     groups = call.store.rows("workergroups", call.tenant)
     if not any(group.get("endpoint_id") == endpoint_id for group in groups):
         call.store.update("endpoints", call.tenant, endpoint_id, {"empty_since": time.time()})
+
+
+def _same_setting(name: str, old: Any, new: Any) -> bool:
+    """Whether a PUT leaves a workergroup setting as it was (searches compared parsed)."""
+    if name == "search_params":
+        return parse(str(old or "")) == parse(str(new or ""))
+    return bool(old == new)
 
 
 def _check_queue_times(data: Row) -> None:

@@ -9,11 +9,11 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._engine import Engine
 from ._faults import FaultQueue
 from ._limiter import RateLimiter
 from ._store import Store, tenant_of
 from ._variants import Variants
-from ._workers import Autoscaler
 
 Row = dict[str, Any]
 
@@ -44,14 +44,23 @@ class SimulatorState:
         self.inflight: Counter[str] = Counter()
         self.faults = FaultQueue()
         self.variants = Variants()
-        self.autoscaler = Autoscaler()
+        self.engine = Engine()
         self.log: list[Row] = []
         self.log_lock = threading.Lock()
 
-    def record(self, method: str, path: str, status: int) -> None:
-        """Append one API request to the log (status 0: the connection was dropped)."""
+    def record(self, method: str, path: str, status: int, body: Any = None) -> None:
+        """Append one API request to the log (status 0: the connection was dropped), with
+        the JSON body it carried, any ``api_key`` in it left out."""
+        sent = {k: v for k, v in body.items() if k != "api_key"} if isinstance(body, dict) else {}
+        entry = {
+            "method": method,
+            "path": path,
+            "status": status,
+            "time": time.time(),
+            "body": sent,
+        }
         with self.log_lock:
-            self.log.append({"method": method, "path": path, "status": status, "time": time.time()})
+            self.log.append(entry)
 
     def accepts(self, key: str) -> bool:
         """Whether ``key`` is a valid, unrevoked key."""
@@ -72,7 +81,7 @@ class SimulatorState:
         self.revoked.clear()
         self.host_only.clear()
         self.accounts.clear()
-        self.autoscaler = Autoscaler()
+        self.engine = Engine()
         if self.limiter is not None:
             self.limiter.reset()
         with self.log_lock:

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import operator
 import time
-from collections.abc import Callable
 from typing import Any
 
+from ._filters import matches
 from ._requests import TEMPLATE_CONTENT, TemplateContent, given_fields
 from ._state import ApiError, Call
 
@@ -29,16 +28,6 @@ TEMPLATE_DEFAULTS: Row = {
     "extra_filters": {},
 }
 MASK = "********"
-_OPS: dict[str, Callable[[Any, Any], bool]] = {
-    "eq": operator.eq,
-    "neq": operator.ne,
-    "lt": operator.lt,
-    "lte": operator.le,
-    "gt": operator.gt,
-    "gte": operator.ge,
-    "in": lambda value, wanted: value in wanted,
-    "notin": lambda value, wanted: value not in wanted,
-}
 
 
 def search(call: Call) -> Row:
@@ -52,7 +41,7 @@ def search(call: Call) -> Row:
     found = [
         _shown(row)
         for row in _visible(call)
-        if all(_matches(_shown(row).get(field), cond) for field, cond in filters.items())
+        if all(matches(_shown(row).get(field), cond) for field, cond in filters.items())
     ]
     if not found:
         return {"success": False, "msg": "No templates found"}
@@ -162,12 +151,3 @@ def _shown(row: Row) -> Row:
     if shown.get("docker_login_pass"):
         shown["docker_login_pass"] = MASK
     return shown
-
-
-def _matches(value: Any, condition: Any) -> bool:
-    if not isinstance(condition, dict):
-        return bool(value == condition)
-    try:
-        return all(op in _OPS and _OPS[op](value, wanted) for op, wanted in condition.items())
-    except TypeError:  # comparing a missing value with a number, say
-        return False

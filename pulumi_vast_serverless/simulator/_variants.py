@@ -24,6 +24,10 @@ CHOICES: dict[str, tuple[str, ...]] = {
     # endpoint_state on create: applied (backend), or ignored with the endpoint starting
     # active (older notes: "the state can only be changed by an update").
     "initial_state": ("applied", "ignored"),
+    # A new workergroup's workers, asked for in its first seconds: listed (none yet), or
+    # 400 "... not found" for 3 s (a comment in Vast's own client says the autoscaler
+    # may not know a group that new).
+    "autoscaler_lag": ("none", "new_groups"),
 }
 
 
@@ -36,6 +40,7 @@ class Variants:
     workergroup_id_key: str = "id"
     created_at: str = "number"
     initial_state: str = "applied"
+    autoscaler_lag: str = "none"
 
     def set(self, name: str, value: str) -> None:
         """Choose a form; ValueError names the choices when ``name`` or ``value`` is off."""

@@ -1,38 +1,77 @@
-"""The workers of Vast's autoscaler, modelled: each moves through its states on a clock.
+"""One worker of Vast's serverless engine, modelled: its states on a clock, and its bill.
 
-A worker goes ``creating`` -> ``loading`` -> ``idle`` (ready), or ends in ``error`` for a
-group told to fail (``SimulatorControl.fail_workers``); once the group is healed, the
-autoscaler replaces its failed workers with new ones. A rolling update replaces workers
-one at a time, each ``updating`` until it serves again (Vast does not document the status
-of a worker being replaced; ``updating`` is our name for it). The clock runs faster when
-tests say so (``SimulatorControl.set_worker_speed``). States are computed from timestamps
-when asked: no thread runs in the background.
+State names are those Vast's CLI and logs give (``worker-states.mdx``), lowercased as the
+autoscaler's routes report them. A new worker goes ``pending`` -> ``creating`` ->
+``loading`` -> ``model_loading`` and then rests: ``idle`` (active, serving) or ``stopped``
+(inactive, a cold worker with its model loaded), or ends in ``error``. An active worker
+becomes cold through ``stopping``, a cold one active through ``starting``; a rolling
+update takes a worker through ``update_ready``, ``update_rebooting`` and
+``update_starting``; a released one is ``destroying`` until it is gone.
+
+Billing follows Vast's pricing guide (``pricing.mdx``, ``worker-states.mdx``): GPU and
+storage while ready or loading, storage only while creating or inactive, nothing while
+pending, in error or destroying. Bandwidth is not modelled.
+
+A worker's schedule is a list of (time, state) on the engine's clock: states are read off
+it when asked, so no thread runs in the background.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 Row = dict[str, Any]
+Role = Literal["active", "cold"]
 
 # Seconds each stage takes at speed 1 (Vast's real workers take minutes: this is the shape).
-STAGES = (("creating", 20.0), ("loading", 40.0))
+BRING_UP = (("pending", 2.0), ("creating", 18.0), ("loading", 20.0), ("model_loading", 20.0))
+ROLL = (("update_ready", 1.0), ("update_rebooting", 30.0), ("update_starting", 10.0))
+STOPPING_S, STARTING_S, DESTROYING_S = 3.0, 5.0, 5.0
+DESTROYING = "destroying"
 READY = "idle"
+COLD = "stopped"
+ERROR = "error"
+GONE = "gone"  # internal: no longer listed
+RESTING = frozenset({READY, COLD})
+COMING_UP = frozenset(status for status, _ in BRING_UP)
+
+# What each state bills (pricing.mdx): GPU and storage, or storage only; others nothing.
+GPU_BILLED = frozenset(
+    {"idle", "starting", "update_ready", "update_rebooting", "update_starting", "loading",
+     "model_loading"}
+)  # fmt: skip
+STORAGE_BILLED = GPU_BILLED | {"creating", "stopping", "stopped"}
+# The billing state each status counts as (worker-states.mdx's "Billing State" column).
+BILLING_STATE = {
+    **dict.fromkeys(
+        ["idle", "starting", "update_ready", "update_rebooting", "update_starting"], "ready"
+    ),
+    **dict.fromkeys(["loading", "model_loading"], "loading"),
+    "creating": "creating",
+    **dict.fromkeys(["stopping", "stopped"], "inactive"),
+}
+
+
+def resting_state(role: Role, failing: bool) -> str:
+    """Where a worker comes to rest: serving, cold, or in error for a failing group."""
+    if failing:
+        return ERROR
+    return READY if role == "active" else COLD
 
 
 @dataclass
 class Worker:
-    """One worker: the times its states begin (on the autoscaler's clock)."""
+    """One worker: where it runs, what it costs, and the times its states begin."""
 
     id: int
-    created: float
-    schedule: list[tuple[float, str]] = field(default_factory=list)
+    tenant: str
+    endpoint_id: int
+    group_id: int
+    offer: Row  # the offer it holds, priced for its disk
+    role: Role
+    schedule: list[tuple[float, str]]
     created_at: str = field(
         default_factory=lambda: dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z")
     )
@@ -41,111 +80,108 @@ class Worker:
         """The state the schedule gives at ``now``."""
         current = self.schedule[0][1]
         for start, status in self.schedule:
-            if start <= now:
-                current = status
+            if start > now:
+                break
+            current = status
         return current
 
+    @property
+    def live(self) -> bool:
+        """Still a worker of its group: not released (a released one ends ``gone``)."""
+        return self.schedule[-1][1] != GONE
 
-class Autoscaler:
-    """The workers of every workergroup; thread-safe."""
+    def listed(self, now: float) -> bool:
+        """Still shown by the autoscaler (released ones show while ``destroying``)."""
+        return self.status(now) != GONE
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._ids = itertools.count(1001)
-        self._groups: dict[int, list[Worker]] = {}
-        self._failing: set[int | None] = set()  # None: every group
-        self.speed = 1.0
-        self._origin = clock()
-        self._elapsed = 0.0  # autoscaler time before the last speed change
+    @property
+    def rest(self) -> str:
+        """Where the worker comes to rest (the schedule's last state)."""
+        return self.schedule[-1][1]
 
-    def now(self) -> float:
-        """Autoscaler time: wall time since the start, times the speed."""
-        return self._elapsed + (self._clock() - self._origin) * self.speed
+    def at_rest(self, now: float) -> bool:
+        """Whether it has reached its last state."""
+        return self.schedule[-1][0] <= now
 
-    def set_speed(self, speed: float) -> None:
-        """Run the clock ``speed`` times faster from now on."""
-        with self._lock:
-            self._elapsed = self.now()
-            self._origin = self._clock()
-            self.speed = speed
+    def replan(self, now: float, tail: list[tuple[float, str]]) -> None:
+        """From ``now`` on, follow ``tail`` instead of what was planned."""
+        self.schedule = [(at, s) for at, s in self.schedule if at <= now] + tail
 
-    def fail(self, group_id: int | None, failing: bool = True) -> None:
-        """Make the group's workers end in ``error`` (those started from now on); None
-        means every group."""
-        with self._lock:
-            (self._failing.add if failing else self._failing.discard)(group_id)
+    def rest_as(self, state: str) -> None:
+        """Change where the worker comes to rest, keeping the way there."""
+        at, _ = self.schedule[-1]
+        self.schedule[-1] = (at, state)
 
-    def ensure(self, group_id: int, count: int) -> None:
-        """Start workers until the group has ``count``; a group no longer failing gets new
-        workers for its failed ones."""
-        with self._lock:
-            workers = self._groups.setdefault(group_id, [])
-            if not self._fails(group_id):
-                now = self.now()
-                workers[:] = [w for w in workers if w.status(now) != "error"]
-            while len(workers) < count:
-                now = self.now()
-                schedule = self._schedule(group_id, now, first="creating")
-                workers.append(Worker(next(self._ids), now, schedule))
+    @property
+    def gpu_per_hour(self) -> float:
+        """$/h for the GPUs while ready or loading (the offer's ``dph_base``)."""
+        return float(self.offer["dph_base"])
 
-    def remove(self, group_id: int) -> list[int]:
-        """Destroy the group's workers; return their ids."""
-        with self._lock:
-            return [worker.id for worker in self._groups.pop(group_id, [])]
+    @property
+    def storage_per_hour(self) -> float:
+        """$/h for the disk (the offer's ``storage_total_cost`` for this disk)."""
+        return float(self.offer["storage_total_cost"])
 
-    def rows(self, group_id: int) -> list[Row]:
-        """The group's workers as the autoscaler reports them."""
-        now = self.now()
-        with self._lock:
-            workers = list(self._groups.get(group_id, []))
-        return [
-            {
-                "id": worker.id,
-                "status": worker.status(now),
-                "url": f"http://127.0.0.1/worker/{worker.id}",
-                "created_at": worker.created_at,
-                "workergroup_id": group_id,
-            }
-            for worker in workers
-        ]
+    def rate(self, now: float) -> tuple[float, float]:
+        """(GPU, storage) $/h billed at ``now``."""
+        status = self.status(now)
+        gpu = self.gpu_per_hour if status in GPU_BILLED else 0.0
+        storage = self.storage_per_hour if status in STORAGE_BILLED else 0.0
+        return gpu, storage
 
-    def roll(self, group_id: int) -> int:
-        """Replace the group's workers one at a time; return how many will be updated."""
-        with self._lock:
-            workers = self._groups.get(group_id, [])
-            begins = self.now()
-            for worker in workers:
-                past = [(at, status) for at, status in worker.schedule if at < begins]
-                update = self._schedule(group_id, begins, first="updating")
-                worker.schedule = past + update
-                begins = update[-1][0]  # the next worker goes once this one serves again
-            return len(workers)
+    def billed(self, until: float, since: float | None = None) -> tuple[float, float]:
+        """(GPU, storage) dollars billed between ``since`` (its start) and ``until``."""
+        gpu = storage = 0.0
+        for (start, status), following in zip(
+            self.schedule, [*self.schedule[1:], (None, "")], strict=True
+        ):
+            begin = max(start, since) if since is not None else start
+            end = min(following[0], until) if following[0] is not None else until
+            hours = max(0.0, end - begin) / 3600
+            if status in GPU_BILLED:
+                gpu += self.gpu_per_hour * hours
+            if status in STORAGE_BILLED:
+                storage += self.storage_per_hour * hours
+        return gpu, storage
 
-    def cancel(self, group_id: int) -> None:
-        """Stop a rolling update: a worker being replaced finishes; the others' turns are
-        dropped."""
-        with self._lock:
-            now = self.now()
-            for worker in self._groups.get(group_id, []):
-                turns = [
-                    i
-                    for i, (at, status) in enumerate(worker.schedule)
-                    if status == "updating" and at > now
-                ]
-                if turns:
-                    worker.schedule = worker.schedule[: turns[0]]
+    def row(self, now: float) -> Row:
+        """The worker as the autoscaler's routes report it."""
+        return {
+            "id": self.id,
+            "status": self.status(now),
+            "url": f"http://127.0.0.1/worker/{self.id}",
+            "created_at": self.created_at,
+            "workergroup_id": self.group_id,
+        }
 
-    def _schedule(self, group_id: int, at: float, first: str) -> list[tuple[float, str]]:
-        """A new worker's stages, or one ``updating`` stage as long as all of them for a
-        worker being replaced; then ready (or error for a failing group)."""
-        stages = STAGES if first == "creating" else ((first, sum(s for _, s in STAGES)),)
-        schedule, begins = [], at
-        for status, seconds in stages:
-            schedule.append((begins, status))
-            begins += seconds
-        schedule.append((begins, "error" if self._fails(group_id) else READY))
-        return schedule
 
-    def _fails(self, group_id: int) -> bool:
-        return group_id in self._failing or None in self._failing
+def bring_up(at: float, rest: str) -> list[tuple[float, str]]:
+    """A new worker's schedule from ``at``: its stages, then where it rests."""
+    return staged(at, BRING_UP, rest)
+
+
+def rolled(at: float, rest: str) -> list[tuple[float, str]]:
+    """A rolling update's stages for one worker from ``at``, then where it rests."""
+    return staged(at, ROLL, rest)
+
+
+def staged(at: float, stages: tuple[tuple[str, float], ...], rest: str) -> list[tuple[float, str]]:
+    """``stages`` one after the other from ``at``, then ``rest``."""
+    schedule, begins = [], at
+    for status, seconds in stages:
+        schedule.append((begins, status))
+        begins += seconds
+    schedule.append((begins, rest))
+    return schedule
+
+
+def switched(at: float, to: str) -> list[tuple[float, str]]:
+    """A resting worker made active (``starting``) or cold (``stopping``)."""
+    if to == READY:
+        return [(at, "starting"), (at + STARTING_S, READY)]
+    return [(at, "stopping"), (at + STOPPING_S, COLD)]
+
+
+def released(at: float) -> list[tuple[float, str]]:
+    """A released worker: destroying, then gone."""
+    return [(at, DESTROYING), (at + DESTROYING_S, GONE)]

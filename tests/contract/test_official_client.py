@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -225,11 +226,18 @@ def test_the_cli_reports_vasts_refusals_in_its_own_words(
 def test_the_sdk_and_cli_read_workers_and_roll_them(
     sdk: VastAI, fresh: str, ours: VastClient, tmp_path: Path
 ) -> None:
+    control = SimulatorControl(fresh)
+    control.set_worker_speed(100)  # models loaded in 0.6 s
+    # The client sends its own cold_workers (5); max_workers caps the endpoint at 2.
     endpoint_id = sdk.create_endpoint(endpoint_name="workers", max_workers=2)["result"]
     group_id = sdk.create_workergroup(endpoint_id=endpoint_id, template_hash="h")["id"]
+    deadline = time.monotonic() + 10
+    while [w["status"] for w in ours.endpoint_workers(endpoint_id)] != ["stopped", "stopped"]:
+        assert time.monotonic() < deadline, "the engine never loaded two cold workers"
+        time.sleep(0.05)
 
     answer = sdk.get_endpoint_workers(endpoint_id)
-    assert [w["status"] for w in answer["workers"]] == ["creating", "creating"]
+    assert [w["status"] for w in answer["workers"]] == ["stopped", "stopped"]
     assert [w["id"] for w in answer["workers"]] == [
         w["id"] for w in ours.endpoint_workers(endpoint_id)
     ]
@@ -237,13 +245,18 @@ def test_the_sdk_and_cli_read_workers_and_roll_them(
         "authenticate_endpoint_apikey: invalid api_key or endpoint 999 not found"
     )
 
+    control.set_worker_speed(1)  # a worker's roll takes 41 s now
     assert sdk.update_workers(group_id) == {"success": True, "workers_to_update": 2}
-    assert [w["status"] for w in ours.workergroup_workers(group_id)] == ["updating", "creating"]
+    rolling = [w["status"] for w in ours.workergroup_workers(group_id)]
+    assert rolling[0].startswith("update_")
+    assert rolling[1] == "stopped"  # its turn comes once the first serves again
     started = cli(fresh, "update", "workers", str(group_id), home=tmp_path)
     assert f"Update started for workergroup {group_id} (2 workers)" in started.stdout
     cancelled = cli(fresh, "update", "workers", str(group_id), "--cancel", home=tmp_path)
     assert f"Update cancelled for workergroup {group_id}" in cancelled.stdout
     # The worker being replaced finishes; the other's turn is dropped.
-    assert [w["status"] for w in ours.workergroup_workers(group_id)] == ["updating", "creating"]
+    after = [w["status"] for w in ours.workergroup_workers(group_id)]
+    assert after[0].startswith("update_")
+    assert after[1] == "stopped"
     missing = cli(fresh, "update", "workers", "999", home=tmp_path)
     assert "Error: workergroup 999 not found" in missing.stdout

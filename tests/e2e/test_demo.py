@@ -28,11 +28,14 @@ def test_the_demos_create_converge_and_tear_down(tmp_path: Path) -> None:
     first = demo(tmp_path, port, "up")
     assert "+ 4 created" in first
     assert "holds 0 template(s), 1 endpoint(s), 2 workergroup(s)" in first
-    assert first.count("workers: 3 creating") == 2  # the autoscaler starts the cold workers
+    # The engine keeps the endpoint's cold_workers (5), over both groups together.
+    assert "cold_workers=5 max_workers=20: 5 worker(s) in all" in first
     assert "4 unchanged" in demo(tmp_path, port, "up")
     full = demo(tmp_path, port, "up", "--example", "full-deployment")
     assert "+ 5 created" in full
     assert "holds 1 template(s), 2 endpoint(s), 4 workergroup(s)" in full
+    # Its endpoint's max_workers (4) caps its two groups together.
+    assert "max_workers=4: 4 worker(s) in all" in full
     demo(tmp_path, port, "destroy")
     gone = demo(tmp_path, port, "destroy", "--example", "full-deployment")
     assert "holds 0 template(s), 0 endpoint(s), 0 workergroup(s)" in gone

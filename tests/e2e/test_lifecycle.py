@@ -53,7 +53,7 @@ class Spec:
         default_factory=lambda: {
             "template_hash": "hash-b",
             "gpu_ram": 80,
-            "max_workers": 4,
+            "search_params": "gpu_ram>=80 num_gpus=1",
         }
     )
 
@@ -88,7 +88,7 @@ def life(
     def program() -> None:
         endpoint = Endpoint("llm", **spec.endpoint)
         group_a = Workergroup("workers-a", endpoint_id=endpoint.id, **spec.group_a)
-        group_b = Workergroup("workers-b", endpoint_id=endpoint.id, **spec.group_b)
+        group_b = Workergroup("workers-b", **{"endpoint_id": endpoint.id, **spec.group_b})
         pulumi.export("endpoint_id", endpoint.id)
         pulumi.export("min_load", endpoint.min_load)
         pulumi.export("group_ids", [group_a.id, group_b.id])
@@ -164,11 +164,12 @@ def test_04_changing_min_load_updates_in_place_with_one_put(life: Lifecycle) -> 
     assert writes(life.new_requests()) == [f"PUT /endptjobs/{endpoint_id}/ 200"]
 
 
-def test_05_a_replace_forcing_change_creates_the_new_group_then_deletes_the_old(
+def test_05_moving_a_group_to_another_endpoint_creates_the_new_one_then_deletes_the_old(
     life: Lifecycle,
 ) -> None:
     before = life.stack.outputs()["group_ids"].value
-    life.spec.group_b["max_workers"] = 6  # not in Vast's workergroup PUT: replace
+    other = life.client.create_endpoint(endpoint_name="elsewhere")
+    life.spec.group_b["endpoint_id"] = other  # not in Vast's workergroup PUT: replace
     preview = life.stack.preview()
     assert preview.change_summary == {auto.OpType.REPLACE: 1, auto.OpType.SAME: 3}
     life.new_requests()
@@ -180,6 +181,10 @@ def test_05_a_replace_forcing_change_creates_the_new_group_then_deletes_the_old(
         "POST /autojobs/ 200",
         f"DELETE /autojobs/{before[1]}/ 200",
     ]
+    # Back onto the stack's endpoint, for the steps that follow.
+    del life.spec.group_b["endpoint_id"]
+    assert life.stack.up().summary.resource_changes == {"replace": 1, "same": 3}
+    life.client.delete_endpoint(other)
 
 
 def test_06_refresh_sees_out_of_band_changes_and_up_restores_them(life: Lifecycle) -> None:

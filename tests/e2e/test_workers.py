@@ -1,12 +1,13 @@
-"""Workers through the real engine: rolling updates, readiness waits, their progress.
+"""Workers through the real engine: rolls as Vast starts them, readiness waits, progress.
 
-The simulator's autoscaler runs its clock faster here (``set_worker_speed``): a worker
-takes 60 s of its time to start, so at speed 100 it serves after 0.6 s.
+The simulator's engine runs its clock faster here (``set_worker_speed``): a worker takes
+60 s of its time to load its model, so at speed 100 it is ready after 0.6 s.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,17 +38,15 @@ def sim() -> Iterator[tuple[str, SimulatorControl]]:
 
 
 def stack_for(spec: dict[str, Any], url: str, engine_dir: str, tmp_path: Path) -> auto.Stack:
-    """An endpoint with one group of two cold workers; ``spec`` steers the group."""
+    """An endpoint that keeps two cold workers, and one group; ``spec`` steers the group."""
 
     def program() -> None:
-        endpoint = Endpoint("llm", endpoint_name="workers", max_workers=4)
+        endpoint = Endpoint("llm", endpoint_name="workers", max_workers=4, cold_workers=WORKERS)
         group = Workergroup(
             "llm-workers",
             endpoint_id=endpoint.id,
             template_hash=spec["template_hash"],
-            cold_workers=WORKERS,
-            max_workers=4,
-            min_load=spec.get("min_load", 1.0),
+            gpu_ram=spec.get("gpu_ram"),
             rolling_update=spec.get("rolling_update"),
             wait_for_ready=spec.get("wait_for_ready"),
             ready_timeout=spec.get("ready_timeout"),
@@ -80,46 +79,64 @@ def statuses(url: str, group_id: int) -> list[str]:
         return [w["status"] for w in client.workergroup_workers(group_id)]
 
 
-def test_a_new_template_is_rolled_out_once_and_preview_names_the_property(
+def wait_until(done: Callable[[], bool], seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_vast_rolls_a_new_template_by_itself_and_preview_names_the_property(
     engine_dir: str, sim: tuple[str, SimulatorControl], tmp_path: Path
 ) -> None:
     url, control = sim
-    control.set_worker_speed(1)  # the roll's first step lasts 20 s: long enough to see
     spec: dict[str, Any] = {"template_hash": "tmpl-v1"}
     stack = stack_for(spec, url, engine_dir, tmp_path)
     group_id = int(stack.up().outputs["group_id"].value)
+    wait_until(lambda: statuses(url, group_id) == ["stopped", "stopped"])
 
     spec["template_hash"] = "tmpl-v2"
     preview = stack.preview()
     assert "[diff: ~template_hash]" in preview.stdout
 
+    control.set_worker_speed(10)  # one worker's roll lasts 4 s now: long enough to see
     since = len(control.requests())
     stack.up()
-    assert worker_calls(control, since) == [
-        f"PUT /api/v0/autojobs/{group_id}/",
-        "POST /update_workers/",
-    ]
-    assert statuses(url, group_id) == ["updating", "creating"]
+    # The PUT is Vast's signal to roll (its guide): nothing else is sent.
+    assert worker_calls(control, since) == [f"PUT /api/v0/autojobs/{group_id}/"]
+    assert any(status.startswith("update_") for status in statuses(url, group_id))
 
     # A change that does not touch what workers run rolls nothing.
-    spec["min_load"] = 2.0
+    control.set_worker_speed(100)
+    wait_until(lambda: statuses(url, group_id) == ["stopped", "stopped"])
+    spec["gpu_ram"] = 48
     since = len(control.requests())
     stack.up()
     assert worker_calls(control, since) == [f"PUT /api/v0/autojobs/{group_id}/"]
+    assert statuses(url, group_id) == ["stopped", "stopped"]
 
 
-def test_rolling_update_false_changes_the_template_without_replacing_workers(
+def test_rolling_update_false_cancels_the_roll_vast_starts(
     engine_dir: str, sim: tuple[str, SimulatorControl], tmp_path: Path
 ) -> None:
     url, control = sim
     spec: dict[str, Any] = {"template_hash": "tmpl-v1", "rolling_update": False}
     stack = stack_for(spec, url, engine_dir, tmp_path)
     group_id = int(stack.up().outputs["group_id"].value)
+    wait_until(lambda: statuses(url, group_id) == ["stopped", "stopped"])
 
     spec["template_hash"] = "tmpl-v2"
+    control.set_worker_speed(1)  # the roll's first worker is still updating when it ends
     since = len(control.requests())
     stack.up()
-    assert worker_calls(control, since) == [f"PUT /api/v0/autojobs/{group_id}/"]
+    assert worker_calls(control, since) == [
+        f"PUT /api/v0/autojobs/{group_id}/",
+        "POST /update_workers/",
+    ]
+    (cancel,) = [r["body"] for r in control.requests() if r["path"] == "/update_workers/"]
+    assert cancel == {"workergroup_id": group_id, "cancel_update": True}
+    # The worker Vast began with finishes; the other keeps what it ran.
+    assert statuses(url, group_id) == ["update_rebooting", "stopped"]
 
 
 def test_up_waits_until_workers_serve_and_shows_progress_on_the_wait(
@@ -134,7 +151,8 @@ def test_up_waits_until_workers_serve_and_shows_progress_on_the_wait(
     events: list[auto.EngineEvent] = []
     result = stack.up(on_event=events.append)
     group_id = int(result.outputs["group_id"].value)
-    assert statuses(url, group_id) == ["idle", "idle"]
+    # Cold workers with the model loaded count as ready (they start on the first request).
+    assert statuses(url, group_id) == ["stopped", "stopped"]
     progress = [
         e.diagnostic_event
         for e in events
@@ -148,11 +166,12 @@ def test_up_waits_until_workers_serve_and_shows_progress_on_the_wait(
     ), [(d.urn, d.message) for d in progress]
     assert "waiting for workers" not in result.stdout.split("Resources:")[-1]
 
-    # A new template: the group rolls its workers and up waits until the roll is done.
+    # A new template: Vast rolls the group's workers, and both waits (the group's, and
+    # the endpoint's, which depends on the group) wait until the roll is done.
     spec["template_hash"] = "tmpl-v2"
     result = stack.up()
-    assert result.summary.resource_changes == {"update": 2, "same": 3}
-    assert statuses(url, group_id) == ["idle", "idle"]
+    assert result.summary.resource_changes == {"update": 3, "same": 2}
+    assert statuses(url, group_id) == ["stopped", "stopped"]
 
     # Waits read nothing into state: a refresh finds no drift.
     refresh = stack.refresh()
@@ -185,7 +204,7 @@ def test_a_wait_that_times_out_names_each_worker_and_the_next_up_waits_again(
     assert "pulumi-python:dynamic/vast:Workergroup" in kept
     assert "pulumi-python:dynamic/vast:Readiness" not in kept
 
-    control.fail_workers(failing=False)  # Vast replaces failed workers; these serve
+    control.fail_workers(failing=False)  # Vast replaces failed workers; these load
     result = stack.up()
     assert result.summary.resource_changes == {"create": 1, "same": 3}
-    assert statuses(url, 1) == ["idle", "idle"]
+    assert statuses(url, 1) == ["stopped", "stopped"]

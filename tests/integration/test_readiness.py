@@ -40,9 +40,12 @@ def test_bad_wait_inputs_fail_the_preview(
 
 
 def group_with_workers(client: VastClient, workers: int = 2) -> int:
-    endpoint_id = client.create_endpoint(endpoint_name="ready", max_workers=4)
+    """A group on an endpoint that keeps ``workers`` cold workers (no load, none serving)."""
+    endpoint_id = client.create_endpoint(
+        endpoint_name="ready", max_workers=4, cold_workers=workers, min_load=0
+    )
     return client.create_workergroup(
-        endpoint_id=endpoint_id, template_hash="h", cold_workers=workers, search_params="num_gpus=1"
+        endpoint_id=endpoint_id, template_hash="h", search_params="num_gpus=1"
     )
 
 
@@ -61,7 +64,8 @@ def test_a_wait_polls_with_growing_pauses_and_ends_when_enough_serve(
     _, outs = host.create(inputs)
     assert outs["min_ready"] == 2
     assert 2 <= polls(control) <= 4
-    assert [w["status"] for w in client.workergroup_workers(group_id)] == ["idle", "idle"]
+    # Cold workers with the model loaded are ready (they start on the first request).
+    assert [w["status"] for w in client.workergroup_workers(group_id)] == ["stopped", "stopped"]
 
     # Nothing on Vast: refresh reads nothing, destroy deletes nothing.
     before = len(control.requests())
@@ -83,6 +87,6 @@ def test_a_wait_that_times_out_names_each_worker(
     assert caught.value.details() == (
         f"VastWaitTimeoutError: workergroup {group_id}: 0 of 1 workers ready after 0.5 s "
         "(workers: 1001 error). The workergroup stays as it is; the next `pulumi up` waits "
-        "again. Raise the timeout (ready_timeout on a Workergroup), or look at the workers "
-        "with get_workergroup_workers / get_endpoint_workers"
+        "again. Raise the timeout (ready_timeout on a Workergroup) if they are still loading, "
+        "or look at the workers with get_workergroup_workers / get_endpoint_workers"
     )

@@ -1,8 +1,9 @@
 """Acceptance against a real Vast API (or the simulator): rents nothing, leaves nothing.
 
-Every endpoint is created stopped, with no workers, no cold workers and no load floor;
-every workergroup with no workers, no test workers and no cold workers. Vast's files
-allow 0 for each, so no worker is ever recruited and nothing is billed.
+Every endpoint is created stopped, with max_workers 0, no cold workers and no load floor
+(Vast's files allow 0 for each). Vast's engine reads scaling from the endpoint only, for
+all its workergroups together: an endpoint that may run no worker recruits none, whatever
+its groups search for, and nothing is billed.
 """
 
 from __future__ import annotations
@@ -32,13 +33,10 @@ RENT_NOTHING_ENDPOINT: dict[str, Any] = {
     "cold_workers": 0,
     "max_workers": 0,
 }
+# Nothing here limits workers: the endpoint above does (a group has no cap of its own).
 RENT_NOTHING_GROUP: dict[str, Any] = {
-    "test_workers": 0,
-    "cold_workers": 0,
-    "max_workers": 0,
-    "min_load": 0,
     "gpu_ram": 8,
-    "search_params": "gpu_name=RTX_4090 num_gpus=1",
+    "search_params": "gpu_name=RTX_4090 num_gpus=1 gpu_ram>=8",
     "launch_args": "--image vastai/base-image",
 }
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import runpy
-import shutil
 from pathlib import Path
 
 from pulumi import automation as auto
 
-from pulumi_vast_serverless.testing import local_stack
+from pulumi_vast_serverless.testing import copy_project, local_stack
 from tests.support.keys import KEY_A
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -23,7 +22,7 @@ def example_stack(
     """
     project = tmp / "projects" / example
     if not project.exists():
-        shutil.copytree(EXAMPLES / example, project)
+        copy_project(EXAMPLES / example, project)
     main = project / "__main__.py"
 
     def program() -> None:
