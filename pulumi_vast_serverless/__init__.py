@@ -3,8 +3,9 @@
 The public surface: the ``Template``, ``Endpoint`` and ``Workergroup`` resources with their
 ``Args``, the ``Readiness`` wait, lookups of objects a stack does not own (``Endpoint.get``,
 ``get_endpoint``) and of workers and the engine's logs (``get_workergroup_workers``,
-``get_workergroup_logs``), ``VastClient`` for the REST
-API, and the exception tree (see ``client._errors``).
+``get_workergroup_logs``), what a stack spends now (``get_endpoint_spend``,
+``get_spend_rate``), ``VastClient`` for the REST API, and the exception tree (see
+``client._errors``).
 """
 
 from typing import TYPE_CHECKING as _TYPE_CHECKING
@@ -32,6 +33,7 @@ from .client import (
 
 if _TYPE_CHECKING:
     from .client import VastClient
+    from .cost import SpendRate, get_endpoint_spend, get_spend_rate, get_workergroup_spend
     from .resources import (
         Endpoint,
         EndpointArgs,
@@ -57,6 +59,7 @@ __all__ = [
     "EndpointArgs",
     "EndpointInfo",
     "Readiness",
+    "SpendRate",
     "Template",
     "TemplateArgs",
     "VastAPIError",
@@ -82,34 +85,43 @@ __all__ = [
     "__version__",
     "get_endpoint",
     "get_endpoint_logs",
+    "get_endpoint_spend",
     "get_endpoint_workers",
+    "get_spend_rate",
     "get_workergroup_logs",
+    "get_workergroup_spend",
     "get_workergroup_workers",
     "get_workergroups",
 ]
 
 # Loaded on first use: the provider process (which imports only ``providers``) then never
 # pays for the resources or the HTTP stack before it needs them.
-_LAZY = {"VastClient": ".client"} | dict.fromkeys(
-    [
-        "Endpoint",
-        "EndpointArgs",
-        "EndpointInfo",
-        "Readiness",
-        "Template",
-        "TemplateArgs",
-        "Workergroup",
-        "WorkergroupArgs",
-        "WorkergroupInfo",
-        "WorkerInfo",
-        "get_endpoint",
-        "get_endpoint_logs",
-        "get_endpoint_workers",
-        "get_workergroup_logs",
-        "get_workergroup_workers",
-        "get_workergroups",
-    ],
-    ".resources",
+_LAZY = (
+    {"VastClient": ".client"}
+    | dict.fromkeys(
+        ["SpendRate", "get_endpoint_spend", "get_spend_rate", "get_workergroup_spend"], ".cost"
+    )
+    | dict.fromkeys(
+        [
+            "Endpoint",
+            "EndpointArgs",
+            "EndpointInfo",
+            "Readiness",
+            "Template",
+            "TemplateArgs",
+            "Workergroup",
+            "WorkergroupArgs",
+            "WorkergroupInfo",
+            "WorkerInfo",
+            "get_endpoint",
+            "get_endpoint_logs",
+            "get_endpoint_workers",
+            "get_workergroup_logs",
+            "get_workergroup_workers",
+            "get_workergroups",
+        ],
+        ".resources",
+    )
 )
 
 

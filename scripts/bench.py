@@ -10,6 +10,8 @@
   the time goes in one traced `up` (provider start, requests, pacing, provider exit).
 - `concurrency`: 8 threads create 40 endpoints through one client; requests, 429s, wall
   time and the minimum the limits allow.
+- `cost`: a few stacks' preview cost estimates against what the simulator bills them in a
+  simulated hour (`bench_cost.py`); the worst case is never below the bill.
 
 The simulator runs as its own process (`VAST_BENCH_SIMULATOR_PYTHONPATH` chooses which
 package provides it, `VAST_BENCH_SIMULATOR_ARGS` adds options), so the package under test
@@ -368,7 +370,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("which", choices=("scale", "quickstart", "concurrency"))
+    parser.add_argument("which", choices=("scale", "quickstart", "concurrency", "cost"))
     parser.add_argument("args", nargs="*", type=int, help="scale: N and G")
     parser.add_argument("--rounds", type=int, help="rounds to take medians over")
     args = parser.parse_args()
@@ -376,6 +378,10 @@ def main() -> None:
         scale(*args.args, **({"rounds": args.rounds} if args.rounds else {}))
     elif args.which == "quickstart":
         quickstart(**({"rounds": args.rounds} if args.rounds else {}))
+    elif args.which == "cost":
+        import bench_cost  # scripts/, beside this file
+
+        bench_cost.run(engine_dir())
     else:
         concurrency()
     sys.stdout.flush()

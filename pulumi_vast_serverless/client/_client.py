@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager, contextmanager
 from functools import partial
 from typing import Any
 
-from . import _routes
+from . import _offer_query, _routes
 from ._backoff import Backoff
 from ._config import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
 from ._errors import (
@@ -26,6 +26,8 @@ from ._rows import Row, created_id, matches_sent, normalize_row
 from ._shared_list import SharedList
 
 DEFAULT_LIST_TTL = 2.0
+# Offers one search returns at most (ordered by price, the priciest first).
+OFFER_LIMIT = 500
 # Before a list takes its route's last free slot: how long a sibling write (created by the
 # engine a moment later) may take to start. Missing it costs a whole rate-limit window.
 SIBLING_GRACE = 0.05
@@ -47,6 +49,17 @@ def _workers(answer: Row) -> list[Row]:
     """Workers from the autoscaler's answer: ``{"workers": [...]}`` or a bare list."""
     workers = answer.get("workers", answer.get("items"))
     return [w for w in workers or [] if isinstance(w, dict)]
+
+
+def _spend(answer: Row, key: str) -> dict[int, float | None]:
+    """``{id: hourly_spend}`` from a spend route's answer (null stays None)."""
+    rows = answer.get(key)
+    spend: dict[int, float | None] = {}
+    for row in rows if isinstance(rows, list) else []:
+        if isinstance(row, dict) and isinstance(row.get("id"), int):
+            value = row.get("hourly_spend")
+            spend[row["id"]] = float(value) if isinstance(value, (int, float)) else None
+    return spend
 
 
 def _nothing_found(body: Row) -> bool:
@@ -171,6 +184,8 @@ class VastClient:
         self._sleep = sleep
         collections = (_routes.ENDPOINTS, _routes.WORKERGROUPS)
         self._writes = {c: _Writes() for c in (*collections, _routes.TEMPLATES)}
+        self._offers: dict[str, list[Row]] = {}
+        self._offers_lock = threading.Lock()
         self._lists = {
             collection: SharedList(
                 partial(self._list, collection),
@@ -296,6 +311,39 @@ class VastClient:
     def delete_template(self, template_id: int) -> None:
         """Delete a template; only its creator may, and not while others use it."""
         self._http.request("DELETE", _routes.TEMPLATES, {"template_id": int(template_id)})
+
+    # Offers and spend.
+
+    def search_offers(self, query: str, *, storage_gb: float = 8.0) -> list[Row]:
+        """The offers a query in Vast's offer language selects now, the priciest first (at
+        most ``OFFER_LIMIT``), priced for a disk of ``storage_gb``; as Vast's own client
+        searches. The search is public: the key is not sent. One request per distinct
+        search in this client's life (prices move slowly next to one run)."""
+        body = _offer_query.search_body(query, storage_gb=storage_gb, limit=OFFER_LIMIT)
+        cache_key = json.dumps(body, sort_keys=True)
+        with self._offers_lock:
+            cached = self._offers.get(cache_key)
+        if cached is not None:
+            return cached
+        answer = self._http.request("POST", _routes.OFFERS, body, anonymous=True)
+        offers = [o for o in answer.get("offers") or [] if isinstance(o, dict)]
+        with self._offers_lock:
+            self._offers[cache_key] = offers
+        return offers
+
+    def endpoint_spend(self) -> dict[int, float | None]:
+        """Each endpoint's current spend, USD per hour (None where Vast has no data)."""
+        return _spend(self._http.request("GET", _routes.ENDPOINT_SPEND), "endpoints")
+
+    def workergroup_spend(self) -> dict[int, float | None]:
+        """Each workergroup's current spend, USD per hour (None where Vast has no data)."""
+        return _spend(self._http.request("GET", _routes.WORKERGROUP_SPEND), "workergroups")
+
+    def spend_rate(self) -> Row:
+        """The account's burn rate, USD per hour: ``gpu_cost_per_hour``,
+        ``container_storage_cost_per_hour``, ``volume_storage_cost_per_hour``, and
+        ``has_active_resources``."""
+        return self._http.request("GET", _routes.SPEND_RATE)
 
     # Workers: the autoscaler's view (its own host; no documented rate limit).
 

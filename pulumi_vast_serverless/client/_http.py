@@ -117,6 +117,7 @@ class Transport:
         params: Mapping[str, str] | None = None,
         autoscaler: bool = False,
         key_in_body: bool = False,
+        anonymous: bool = False,
         on_send: Callable[[], None] | None = None,
         accept: Callable[[Row], bool] | None = None,
     ) -> Row:
@@ -127,7 +128,8 @@ class Transport:
         attempt leaves, so callers can tell how fresh the answer is. ``accept`` lets a
         ``success: false`` answer through when it is not a failure (Vast's "Existing
         Template Found"). ``key_in_body`` adds ``api_key`` to the body, as Vast's own client
-        does for the autoscaler's writes (the header alone may not be read there).
+        does for the autoscaler's writes (the header alone may not be read there);
+        ``anonymous`` sends no key at all (the offer search is public).
         """
         route = _routes.route_key(method, path)
         rate = self._rate_limits.get(route)
@@ -150,6 +152,8 @@ class Transport:
                     params=params,
                     timeout=self.timeout,
                     allow_redirects=False,
+                    # None drops the session's header from this request.
+                    headers={"Authorization": None} if anonymous else None,
                 )
             except requests.RequestException as exc:
                 error = _transport_error(method, url, exc)

@@ -89,6 +89,14 @@ ALIASES = {
 # Appended by Vast's official client unless told not to (`--no-default`): without them a
 # group may recruit unverified machines, or machines someone else rents.
 DEFAULT_FILTERS = "verified=True rentable=True rented=False"
+# The query language writes these in GB (days for duration); offers hold MB (seconds).
+# Vast's own client converts them when it searches (vastai's offers_mult).
+UNIT_MULTIPLIERS: dict[str, float] = {
+    "gpu_ram": 1000,
+    "cpu_ram": 1000,
+    "gpu_total_ram": 1000,
+    "duration": 86400.0,
+}
 
 _TERM = re.compile(
     r"([a-zA-Z0-9_]+)( *[=><!]+| +(?:[lg]te?|nin|neq|eq|not ?eq|not ?in|in) )?( *)"
@@ -158,6 +166,41 @@ def check_stored(query: Any) -> None:
             if op not in set(_OPERATORS.values()):
                 ops = ", ".join(sorted(set(_OPERATORS.values())))
                 raise OfferQueryError(f"{field!r} has an unknown operator {op!r} (use {ops})")
+
+
+def in_offer_units(query: Query) -> Query:
+    """A stored query with GB and days turned into the MB and seconds offers hold."""
+    return {field: _scaled_condition(field, cond) for field, cond in query.items()}
+
+
+def search_body(
+    text: str, *, storage_gb: float, limit: int, order: tuple[str, str] = ("dph_total", "desc")
+) -> dict[str, Any]:
+    """The body of Vast's offer search (``POST /bundles/``) for ``text``, as Vast's own
+    client sends it: the query in offer units, an order, a limit, on-demand prices for a
+    disk of ``storage_gb``."""
+    return {
+        **in_offer_units(parse(text)),
+        "order": [list(order)],
+        "type": "on-demand",
+        "limit": int(limit),
+        "allocated_storage": float(storage_gb),
+    }
+
+
+def as_sent(text: str | None, *, defaults: bool = True, price_cap: float | None = None) -> str:
+    """A workergroup's search as it is sent: the default filters (unless turned off), then
+    the price cap (``dph_total<=cap``) if there is one."""
+    if defaults:
+        text = with_defaults(text)
+    if price_cap is not None:
+        text = with_price_cap(text, price_cap)
+    return text or ""
+
+
+def with_price_cap(text: str | None, cap: float) -> str:
+    """``text`` that also caps what an offer costs: ``dph_total<=cap`` ($/h, GPU and disk)."""
+    return " ".join(part for part in [(text or "").strip(), f"dph_total<={cap:g}"] if part)
 
 
 def with_defaults(text: str | None) -> str:
@@ -239,6 +282,21 @@ def _canonical_value(value: Any) -> Any:
         return float(text)
     except ValueError:
         return text.lower()
+
+
+def _scaled_condition(field: str, condition: Any) -> Any:
+    factor = UNIT_MULTIPLIERS.get(field)
+    if factor is None or not isinstance(condition, dict):
+        return condition
+    return {op: _scaled(value, factor) for op, value in condition.items()}
+
+
+def _scaled(value: Any, factor: float) -> Any:
+    if isinstance(value, list):
+        return [_scaled(item, factor) for item in value]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value * factor
+    return value
 
 
 def _suggestion(field: str) -> str:

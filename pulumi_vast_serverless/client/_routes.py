@@ -17,6 +17,10 @@ WORKERGROUPS = "/autojobs/"
 WORKERGROUPS_ALIAS = "/workergroups/"
 TEMPLATES = "/template/"
 OFFERS = "/bundles/"
+# The spend routes: the two serverless ones are documented without a trailing slash.
+ENDPOINT_SPEND = "/serverless/endpoints/spend"
+WORKERGROUP_SPEND = "/serverless/workergroups/spend"
+SPEND_RATE = "/users/spend-rate/"
 
 # The autoscaler's routes live at its own root (https://run.vast.ai), not under /api/v0.
 ENDPOINT_WORKERS = "/get_endpoint_workers/"
@@ -46,6 +50,9 @@ DOCUMENTED_LIMITS: dict[str, float] = {
     # The offer search: 2/s by POST; by GET one request per 1.25 s (threshold 0.8).
     "POST /bundles/": 2.0,
     "GET /bundles/": 0.8,
+    "GET /serverless/endpoints/spend": 2.0,
+    "GET /serverless/workergroups/spend": 2.0,
+    "GET /users/spend-rate/": 2.0,
 }
 
 _ID_SEGMENT = re.compile(r"/\d+/")

@@ -136,6 +136,14 @@ WORKERGROUP_PROPS: tuple[Prop, ...] = (
         "as Vast's own client does.",
         "true",
     ),
+    Prop(
+        "max_hourly_price",
+        "float",
+        "update",
+        "Most one worker may cost, USD per hour (GPU and disk): adds dph_total<=X to the "
+        "search, so Vast recruits no dearer offer.",
+        "none",
+    ),
     Prop("launch_args", "str", "update", "Extra launch arguments (stored as a secret).", "empty"),
     Prop(
         "gpu_ram",
@@ -244,7 +252,9 @@ TEMPLATE_PROPS: tuple[Prop, ...] = (
 )
 
 # Inputs that steer the provider and are never sent to Vast as they are.
-PROVIDER_ONLY = frozenset({"adopt_existing", "default_offer_filters", "rolling_update"})
+PROVIDER_ONLY = frozenset(
+    {"adopt_existing", "default_offer_filters", "max_hourly_price", "rolling_update"}
+)
 # A workergroup update that changes one of these makes Vast replace its workers by itself
 # (zero-downtime-worker-update.mdx: updating the group "signals Vast to begin the rolling
 # update"; a new search brings workers onto offers it selects): no trigger is sent.
@@ -398,6 +408,15 @@ class WorkergroupInputs(_Inputs):
     rolling_update: bool | None = None
     adopt_existing: bool | None = None
     template_revision: str | None = None
+    max_hourly_price: float | None = None
+
+    @field_validator("max_hourly_price", mode="before")
+    @classmethod
+    def _price(cls, value: Any) -> float:
+        number = _number(value)
+        if number <= 0:
+            raise ValueError("must be a price in USD per hour above 0, e.g. 1.5")
+        return number
 
     @field_validator("gpu_ram", mode="before")
     @classmethod

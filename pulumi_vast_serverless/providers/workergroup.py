@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from typing import Any
 
@@ -56,13 +57,13 @@ class WorkergroupProvider(VastProvider):
         warns about inputs that do not do what they seem to."""
         result = super().check(olds, news)
         inputs = result.inputs or {}
-        search = inputs.get("search_params")
-        if (
-            not result.failures
-            and isinstance(search, str)
-            and inputs.get("default_offer_filters", True)
-        ):
-            inputs["search_params"] = _offer_query.with_defaults(search)
+        search, cap = inputs.get("search_params"), inputs.get("max_hourly_price")
+        defaults = inputs.get("default_offer_filters", True)
+        known = isinstance(search, str) or (search is None and isinstance(cap, float))
+        if not result.failures and known and (defaults or cap is not None):
+            inputs["search_params"] = _offer_query.as_sent(
+                search, defaults=bool(defaults), price_cap=cap
+            )
         if not result.failures:
             for warning in self.warnings(news):
                 warn(warning)
@@ -102,6 +103,17 @@ class WorkergroupProvider(VastProvider):
                     "Pass endpoint_id=my_endpoint.id to attach to an Endpoint of this stack.",
                 )
             )
+        search = known.get("search_params")
+        if "max_hourly_price" in present and isinstance(search, str):
+            with contextlib.suppress(_offer_query.OfferQueryError):
+                if "dph_total" in _offer_query.parse(search):
+                    failures.append(
+                        Failure(
+                            "max_hourly_price",
+                            "set the price cap once: max_hourly_price, or dph_total<=X in "
+                            "search_params, not both",
+                        )
+                    )
         if not any(name in present for name in _RECIPES):
             failures.append(
                 Failure(
@@ -113,8 +125,9 @@ class WorkergroupProvider(VastProvider):
         return failures
 
     def compared_flags(self) -> frozenset[str]:
-        """default_offer_filters shows through search_params (check folds it in)."""
-        return frozenset({"default_offer_filters"})
+        """default_offer_filters and max_hourly_price show through search_params (check
+        folds them in)."""
+        return frozenset({"default_offer_filters", "max_hourly_price"})
 
     def replacing(self, object_id: int) -> None:
         """Remember that the engine replaces this group (see ``_replacing``)."""

@@ -10,6 +10,7 @@ from pulumi import Input, Output, ResourceOptions, RunError
 from pulumi.dynamic import Resource
 from pulumi.runtime.settings import get_root_resource
 
+from ..cost._plan import this_run
 from ..providers import EndpointProvider
 from ._origins import own
 from ._outputs import output
@@ -155,8 +156,11 @@ class Endpoint(Resource, module="vast", name="Endpoint"):
         }
         props = resource_props(args, keywords, ("created_at", "declared_inputs"))
         claim_endpoint_name(resource_name, props.get("endpoint_name"))
-        super().__init__(EndpointProvider(), resource_name, props, opts)
+        plan = this_run()
+        super().__init__(EndpointProvider(), resource_name, props, plan.gated(opts))
         own(self, self.id)  # a wait on this endpoint finds its max_workers
+        if opts is None or opts.id is None:  # a lookup (Endpoint.get) costs this stack nothing
+            plan.declare("endpoint", self, resource_name, props)
 
     @staticmethod
     def get(

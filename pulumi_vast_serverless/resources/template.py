@@ -9,6 +9,7 @@ from typing import Any
 from pulumi import Input, Output, ResourceOptions
 from pulumi.dynamic import Resource
 
+from ..cost._plan import this_run
 from ..providers import TemplateProvider
 from ._origins import own
 from ._outputs import output
@@ -207,10 +208,12 @@ class Template(Resource, module="vast", name="Template"):
         outputs = ("hash_id", "template_id", "creator_id", "created_at", "declared_inputs")
         props = resource_props(args, keywords, outputs)
         secrets = ResourceOptions(additional_secret_outputs=["env", "docker_login_pass"])
-        super().__init__(
-            TemplateProvider(), resource_name, props, ResourceOptions.merge(opts, secrets)
-        )
-        own(self, self.template_id)  # a group naming it by id rolls when its hash changes
+        plan = this_run()
+        opts = plan.gated(ResourceOptions.merge(opts, secrets))
+        super().__init__(TemplateProvider(), resource_name, props, opts)
+        # A group naming it by id rolls when its hash changes; the cost check finds its disk.
+        own(self, self.template_id, self.hash_id)
+        plan.declare("template", self, resource_name, props)
 
     @staticmethod
     def get(

@@ -8,6 +8,7 @@ from typing import Any
 from pulumi import Input, Output, ResourceOptions
 from pulumi.dynamic import Resource
 
+from ..cost._plan import this_run
 from ..providers import WorkergroupProvider
 from ._origins import own, owner
 from ._outputs import output
@@ -33,6 +34,8 @@ class WorkergroupArgs:
     """Offer search query in Vast's language, e.g. ``gpu_name=RTX_4090 num_gpus=1``."""
     default_offer_filters: Input[bool] | None = None
     """Add ``verified=True rentable=True rented=False`` to the search (default true)."""
+    max_hourly_price: Input[float] | None = None
+    """Most one worker may cost, USD per hour: adds ``dph_total<=X`` to the search."""
     launch_args: Input[str] | None = None
     """Extra launch arguments for worker instances; kept encrypted in state."""
     gpu_ram: Input[float] | None = None
@@ -88,6 +91,9 @@ class Workergroup(Resource, module="vast", name="Workergroup"):
     default_offer_filters: Output[bool | None] = output(
         "Whether the default offer filters are added, as declared."
     )
+    max_hourly_price: Output[float | None] = output(
+        "The price cap per worker-hour added to the search, as declared."
+    )
     launch_args: Output[str | None] = output("Launch arguments (secret).")
     gpu_ram: Output[float] = output("GPU memory in GB, as Vast reports it.")
     template_revision: Output[str | None] = output(
@@ -122,6 +128,7 @@ class Workergroup(Resource, module="vast", name="Workergroup"):
         template_id: Input[int] | None = None,
         search_params: Input[str] | None = None,
         default_offer_filters: Input[bool] | None = None,
+        max_hourly_price: Input[float] | None = None,
         launch_args: Input[str] | None = None,
         gpu_ram: Input[float] | None = None,
         template_revision: Input[str] | None = None,
@@ -151,6 +158,9 @@ class Workergroup(Resource, module="vast", name="Workergroup"):
             gpu_name=RTX_4090 num_gpus=1.
         :param pulumi.Input[bool] default_offer_filters: Add verified=True rentable=True
             rented=False to the search (keys you set win), as Vast's own client does.
+        :param pulumi.Input[float] max_hourly_price: Most one worker may cost, USD per hour
+            (GPU and disk): adds dph_total<=X to the search, so Vast recruits no dearer
+            offer.
         :param pulumi.Input[str] launch_args: Extra launch arguments (stored as a secret).
         :param pulumi.Input[float] gpu_ram: GPU memory the model needs, in GB; Vast uses it
             to estimate bandwidth, it does not choose machines (put gpu_ram>=N in
@@ -189,6 +199,7 @@ class Workergroup(Resource, module="vast", name="Workergroup"):
             "template_id": template_id,
             "search_params": search_params,
             "default_offer_filters": default_offer_filters,
+            "max_hourly_price": max_hourly_price,
             "launch_args": launch_args,
             "gpu_ram": gpu_ram,
             "template_revision": template_revision,
@@ -213,10 +224,11 @@ class Workergroup(Resource, module="vast", name="Workergroup"):
         #: this group are checked against it at preview).
         self.endpoint_max_workers = endpoint.max_workers if endpoint is not None else None
         secrets = ResourceOptions(additional_secret_outputs=["launch_args"])
-        super().__init__(
-            WorkergroupProvider(), resource_name, props, ResourceOptions.merge(opts, secrets)
-        )
+        plan = this_run()
+        opts = plan.gated(ResourceOptions.merge(opts, secrets))
+        super().__init__(WorkergroupProvider(), resource_name, props, opts)
         own(self, self.id)
+        plan.declare("workergroup", self, resource_name, props)
         if min_ready is not None:
             self._wait_for_ready(resource_name, min_ready, timeout)
 

@@ -74,6 +74,10 @@ ROUTES: dict[str, Route] = {
     "DELETE /template/": Route(tpl.delete),
     "POST /bundles/": Route(market.search_offers, auth=False),
     "GET /bundles/": Route(market.search_offers, auth=False),
+    # Documented without a trailing slash, unlike every other route.
+    "GET /serverless/endpoints/spend": Route(market.endpoint_spend),
+    "GET /serverless/workergroups/spend": Route(market.workergroup_spend),
+    "GET /users/spend-rate/": Route(market.spend_rate),
 }
 
 # The autoscaler's routes, served at the root (Vast serves them on https://run.vast.ai).

@@ -107,6 +107,12 @@ def settle(
     return endpoint
 
 
+def settle_tenant(sim: SimulatorState, tenant: str) -> None:
+    """Let the engine catch up on every endpoint of one account (before reading money)."""
+    for endpoint in sim.store.rows("endpoints", tenant):
+        settle(sim, tenant, int(endpoint["id"]))
+
+
 def settle_all(sim: SimulatorState, *, changed: bool = False) -> None:
     """Let the engine catch up on every endpoint of every account (around a control)."""
     for endpoint in sim.store.all_rows("endpoints"):

@@ -74,6 +74,11 @@ class SimulatorControl:
         target = "all" if workergroup_id is None else workergroup_id
         self._call("POST", "/_sim/workers", {"fail" if failing else "heal": target})
 
+    def billing(self) -> dict[str, Any]:
+        """What workers billed so far (USD): ``{"endpoints": {id: {"gpu", "storage"}},
+        "workergroups": {...}, "engine_seconds": ...}``."""
+        return dict(self._call("GET", "/_sim/billing"))
+
     def inflight(self) -> dict[str, int]:
         """API calls being handled right now, by route (``"POST /autojobs/"``: 2)."""
         return dict(self._call("GET", "/_sim/inflight"))

@@ -57,6 +57,8 @@ def _answer(state: SimulatorState, method: str, path: str, body: Row) -> Any:
         return _managed(state, body)
     if (method, path) == ("POST", "/_sim/workers"):
         return _workers(state, body)
+    if (method, path) == ("GET", "/_sim/billing"):
+        return _billing(state)
     raise LookupError(path)
 
 
@@ -91,6 +93,22 @@ def _managed(state: SimulatorState, body: Row) -> Row:
         raise ValueError(f"no {body['kind']} {object_id}")
     state.store.update(table, owner["tenant"], object_id, {"deployment_managed": True})
     return {"success": True}
+
+
+def _billing(state: SimulatorState) -> Row:
+    """What every endpoint's and workergroup's workers have billed so far, in USD, GPU and
+    storage apart, and the engine's clock (seconds)."""
+    settle_all(state)  # what was due has happened
+    billed: dict[str, dict[str, dict[str, float]]] = {"endpoints": {}, "workergroups": {}}
+    for worker, gpu, disk in state.engine.bills():
+        for kind, object_id in (
+            ("endpoints", worker.endpoint_id),
+            ("workergroups", worker.group_id),
+        ):
+            entry = billed[kind].setdefault(str(object_id), {"gpu": 0.0, "storage": 0.0})
+            entry["gpu"] += gpu
+            entry["storage"] += disk
+    return {**billed, "engine_seconds": state.engine.now()}
 
 
 def _workers(state: SimulatorState, body: Row) -> Row:

@@ -317,6 +317,18 @@ class Engine:
         with self._lock:
             return list(self._workers.values())
 
+    def rates(self) -> list[tuple[Worker, float, float]]:
+        """Each worker with what it bills now: (worker, GPU $/h, storage $/h)."""
+        with self._lock:
+            now = self.now()
+            return [(w, *w.rate(now)) for w in self._workers.values()]
+
+    def bills(self) -> list[tuple[Worker, float, float]]:
+        """Each worker with what it has billed so far: (worker, GPU $, storage $)."""
+        with self._lock:
+            now = self.now()
+            return [(w, *w.billed(until=now)) for w in self._workers.values()]
+
     def logs(self, kind: str, object_id: int, tail: int | None = None) -> str:
         """The engine's log lines about an endpoint or workergroup, newest last."""
         with self._lock:

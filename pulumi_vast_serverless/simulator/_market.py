@@ -1,10 +1,15 @@
-"""Vast's marketplace route: the offer search (``/bundles/``), as its backend file says."""
+"""Vast's marketplace and money routes: the offer search (``/bundles/``), and what the
+account's serverless workers spend (``/serverless/*/spend``, ``/users/spend-rate/``), as
+their backend files say. Spend comes from the engine's workers, billed by state."""
 
 from __future__ import annotations
 
 import json
+import time
+from collections import defaultdict
 from typing import Any
 
+from ._autoscaler import settle_tenant
 from ._offers import OfferSearchError, search
 from ._state import ApiError, Call
 
@@ -29,3 +34,50 @@ def search_offers(call: Call) -> Row:
     except OfferSearchError as exc:
         raise ApiError(400, str(exc), "invalid_request") from None
     return {"offers": offers}
+
+
+def endpoint_spend(call: Call) -> Row:
+    """GET /serverless/endpoints/spend: each endpoint's current $/h; null for one the
+    engine has never given a worker (no data)."""
+    ids = [int(row["id"]) for row in call.store.rows("endpoints", call.tenant)]
+    spend = _current(call, lambda worker: worker.endpoint_id)
+    return {
+        "success": True,
+        "endpoints": [{"id": i, "hourly_spend": spend.get(i)} for i in ids],
+        "data_timestamp": time.time(),
+    }
+
+
+def workergroup_spend(call: Call) -> Row:
+    """GET /serverless/workergroups/spend: each workergroup's current $/h (or null)."""
+    ids = [int(row["id"]) for row in call.store.rows("workergroups", call.tenant)]
+    spend = _current(call, lambda worker: worker.group_id)
+    return {
+        "success": True,
+        "workergroups": [{"id": i, "hourly_spend": spend.get(i)} for i in ids],
+        "data_timestamp": time.time(),
+    }
+
+
+def spend_rate(call: Call) -> Row:
+    """GET /users/spend-rate/: the account's burn rate across its workers (the simulator
+    has no volumes)."""
+    settle_tenant(call.sim, call.tenant)
+    rates = [(gpu, disk) for w, gpu, disk in call.sim.engine.rates() if w.tenant == call.tenant]
+    return {
+        "success": True,
+        "gpu_cost_per_hour": round(sum(gpu for gpu, _ in rates), 6),
+        "container_storage_cost_per_hour": round(sum(disk for _, disk in rates), 6),
+        "volume_storage_cost_per_hour": 0.0,
+        "has_active_resources": any(gpu or disk for gpu, disk in rates),
+    }
+
+
+def _current(call: Call, key: Any) -> dict[int, float]:
+    """$/h now, summed by ``key(worker)``, for what the engine ever recruited here."""
+    settle_tenant(call.sim, call.tenant)
+    spend: dict[int, float] = defaultdict(float)
+    for worker, gpu, disk in call.sim.engine.rates():
+        if worker.tenant == call.tenant:
+            spend[key(worker)] += gpu + disk
+    return {k: round(v, 6) for k, v in spend.items()}

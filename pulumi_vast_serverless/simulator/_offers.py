@@ -20,15 +20,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..client._offer_query import in_offer_units
 from ._filters import OPS, matches_all
 
 Row = dict[str, Any]
 
 HOURS_PER_MONTH = 30 * 24  # storage_cost is $/GB/month; Vast's month is taken as 30 days
 DEFAULT_ALLOCATED_STORAGE = 8.0  # GB, the backend file's default
-# The offer query language writes these in GB (days for duration); offers hold MB
-# (seconds). Vast's own client converts when it searches (vastai's offers_mult).
-QUERY_MULTIPLIERS = {"gpu_ram": 1000, "cpu_ram": 1000, "gpu_total_ram": 1000, "duration": 86400.0}
 # The search's defaults (backend file): verified, rentable, not rented by the caller.
 SEARCH_DEFAULTS: Row = {"verified": {"eq": True}, "rentable": {"eq": True}, "rented": {"eq": False}}
 _SPECIAL = frozenset({"order", "limit", "type", "allocated_storage", "disable_bundling"})
@@ -214,27 +212,6 @@ def recruitable(
 def selects(search_query: Row, offer: Row) -> bool:
     """Whether a workergroup's stored search selects ``offer`` (query units converted)."""
     return matches_all(offer, in_offer_units(search_query))
-
-
-def in_offer_units(search_query: Row) -> Row:
-    """A stored search with the query language's GB and days turned into the offers' MB
-    and seconds."""
-    return {field: _in_offer_units(field, cond) for field, cond in search_query.items()}
-
-
-def _in_offer_units(field: str, condition: Any) -> Any:
-    factor = QUERY_MULTIPLIERS.get(field)
-    if factor is None or not isinstance(condition, dict):
-        return condition
-    return {op: _scaled(value, factor) for op, value in condition.items()}
-
-
-def _scaled(value: Any, factor: float) -> Any:
-    if isinstance(value, list):
-        return [_scaled(item, factor) for item in value]
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value * factor
-    return value
 
 
 def _order(raw: Any) -> list[tuple[str, str]]:

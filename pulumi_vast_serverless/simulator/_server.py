@@ -110,16 +110,20 @@ class _Handler(BaseHTTPRequestHandler):
     ) -> None:
         # Record before answering: a client that reads the log right after its answer
         # must find its own request there.
-        record = self.server.state.record
+        keyed = bool(self._api_key(body if isinstance(body, dict) else {}))
+
+        def record(status: int) -> None:
+            self.server.state.record(method, logged, status, body, keyed=keyed)
+
         try:
             status, reply = self._api_reply(routes, method, path, body)
         except _ReplyError as reply_exc:
-            record(method, logged, reply_exc.status, body)
+            record(reply_exc.status)
             raise
         except Exception:
-            record(method, logged, 0, body)
+            record(0)
             raise
-        record(method, logged, status, body)
+        record(status)
         if reply is not None:
             self._send(status, reply)
 
@@ -129,11 +133,11 @@ class _Handler(BaseHTTPRequestHandler):
         """Return (status, body); a None body means the connection was dropped."""
         state = self.server.state
         route_key = _routes.route_key(method, path)
-        if not path.endswith("/"):
+        route = routes.get(route_key)
+        if route is None and not path.endswith("/"):
             root = API_ROOT if routes is ROUTES else ""
             location = root + path + "/"
             raise _ReplyError(301, {"detail": "Moved Permanently"}, {"Location": location})
-        route = routes.get(route_key)
         if route is None:
             raise _ReplyError(404, {"success": False, "error": "not_found", "msg": "no such route"})
         if not isinstance(body, dict):

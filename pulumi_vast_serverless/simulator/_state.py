@@ -48,9 +48,11 @@ class SimulatorState:
         self.log: list[Row] = []
         self.log_lock = threading.Lock()
 
-    def record(self, method: str, path: str, status: int, body: Any = None) -> None:
+    def record(
+        self, method: str, path: str, status: int, body: Any = None, *, keyed: bool = True
+    ) -> None:
         """Append one API request to the log (status 0: the connection was dropped), with
-        the JSON body it carried, any ``api_key`` in it left out."""
+        the JSON body it carried (any ``api_key`` left out) and whether it carried a key."""
         sent = {k: v for k, v in body.items() if k != "api_key"} if isinstance(body, dict) else {}
         entry = {
             "method": method,
@@ -58,6 +60,7 @@ class SimulatorState:
             "status": status,
             "time": time.time(),
             "body": sent,
+            "keyed": keyed,
         }
         with self.log_lock:
             self.log.append(entry)

@@ -260,3 +260,17 @@ def test_the_sdk_and_cli_read_workers_and_roll_them(
     assert after[1] == "stopped"
     missing = cli(fresh, "update", "workers", "999", home=tmp_path)
     assert "Error: workergroup 999 not found" in missing.stdout
+
+
+def test_the_cli_searches_offers_and_finds_what_our_client_finds(
+    fresh: str, ours: VastClient, tmp_path: Path
+) -> None:
+    """Vast's client sends its query with numbers as text and its own defaults (external:
+    false, score order, 5 GB): the simulator answers it as Vast does."""
+    found = cli(fresh, "search", "offers", "gpu_name=RTX_4090 num_gpus=1", "--raw", home=tmp_path)
+    theirs = json.loads(found.stdout)
+    assert theirs
+    assert {(o["gpu_name"], o["num_gpus"]) for o in theirs} == {("RTX 4090", 1)}
+    mine = ours.search_offers("gpu_name=RTX_4090 num_gpus=1 verified=True rentable=True")
+    assert {o["id"] for o in theirs} == {o["id"] for o in mine}
+    assert [o["score"] for o in theirs] == sorted((o["score"] for o in theirs), reverse=True)

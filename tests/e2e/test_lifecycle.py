@@ -123,7 +123,8 @@ def test_01_preview_of_a_fresh_stack_calls_no_api(life: Lifecycle) -> None:
     ]
     assert len(groups) == 2
     assert all(g.new and (g.new.inputs or {}).get("endpoint_id") == UNKNOWN for g in groups)
-    assert life.new_requests() == []
+    # Nothing with the key: one public offer search per distinct search, for the estimate.
+    assert life.new_requests() == ["POST /bundles/ 200", "POST /bundles/ 200"]
 
 
 def test_02_up_creates_the_endpoint_before_its_workergroups(life: Lifecycle) -> None:
@@ -222,7 +223,7 @@ def test_07_a_bad_value_fails_the_preview_before_any_api_call(life: Lifecycle) -
     finally:
         life.spec.endpoint["target_util"] = 0.9
     assert "target_util must be in (0, 1]; got 5" in str(caught.value)
-    assert life.new_requests() == []
+    assert [r for r in life.new_requests() if not r.startswith("POST /bundles/")] == []
 
 
 def test_08_the_state_holds_the_api_key_nowhere(life: Lifecycle) -> None:

@@ -1,8 +1,9 @@
 """How many requests each step of a 4 x 2 stack sends (counts, not times).
 
 Creates are one POST each; reads are shared: a list answers every operation whose needs
-it meets, so lists stay far below one per create. Unchanged ups and previews send
-nothing, a refresh lists each collection once, a destroy only deletes.
+it meets, so lists stay far below one per create. Unchanged ups send nothing, a preview
+one offer search per distinct search (its cost estimate), a refresh lists each
+collection once, a destroy only deletes.
 """
 
 from __future__ import annotations
@@ -62,8 +63,8 @@ def test_each_step_sends_only_what_it_needs(engine_dir: str, tmp_path: Path) -> 
 
         stack.up()
         assert sent() == Counter()
-        stack.preview()
-        assert sent() == Counter()
+        stack.preview()  # its cost estimate: one offer search, every group searching alike
+        assert sent() == Counter({"POST bundles": 1})
         stack.refresh()
         assert sent() == Counter({"GET endptjobs": 1, "GET autojobs": 1})
 
