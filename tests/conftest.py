@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +17,36 @@ from tests.support.keys import KEY_A, assert_no_key
 # The live suite runs through scripts/test_live.py (make test-live), which sets its prefix;
 # tests/e2e/test_live_runner.py runs that runner against a simulator in every `make test`.
 collect_ignore = [] if os.environ.get("VAST_LIVE_PREFIX") else ["live"]
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _changed_paths() -> set[str] | None:
+    """What `git status` lists in the checkout (None outside a git checkout)."""
+    try:
+        done = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=all"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except OSError:
+        return None
+    return set(done.stdout.splitlines()) if done.returncode == 0 else None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _nothing_written_into_the_repository() -> Iterator[None]:
+    """Tests run examples from copies: a run that writes into the checkout (a stack file
+    in examples/, say) fails here, naming what it wrote."""
+    before = _changed_paths()
+    yield
+    after = _changed_paths()
+    if before is not None and after is not None:
+        assert after - before == set(), f"the tests wrote into the repository: {after - before}"
 
 
 @pytest.fixture

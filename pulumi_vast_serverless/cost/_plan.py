@@ -261,9 +261,13 @@ def _new_plan(loop: asyncio.AbstractEventLoop) -> Plan:
 
 async def _settle(plan: Plan) -> None:
     from ..client._client import OFFER_LIMIT, VastClient
-    from ..providers._settings import resolve_settings
+    from ..providers._settings import program_settings
 
-    settings = resolve_settings(pulumi.runtime.get_config)
+    settings = program_settings()
+    if settings.config_problems:  # the preview fails on them; no request before that
+        assert plan._done is not None
+        plan._done.set_result([])
+        return
     try:
         client = VastClient(settings.api_key or _NO_KEY, base_url=settings.base_url)
     except VastError as exc:  # a bad URL: the providers' checks say so at preview

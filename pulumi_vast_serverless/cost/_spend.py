@@ -62,8 +62,6 @@ def _id(value: int | str) -> int:
 
 
 def _client() -> VastClient:
-    import pulumi
+    from ..providers._settings import program_settings, shared_client
 
-    from ..providers._settings import resolve_settings, shared_client
-
-    return shared_client(resolve_settings(pulumi.runtime.get_config))
+    return shared_client(program_settings())

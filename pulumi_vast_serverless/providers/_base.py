@@ -54,7 +54,9 @@ class VastProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         """Read the key and URL from stack config or the environment (provider process)."""
-        self._settings = resolve_settings(req.config.get)
+        # Every key of the stack's config (Pulumi's Config keeps them in _props): a `vast:`
+        # key this package does not read must fail the preview, not be ignored.
+        self._settings = resolve_settings(getattr(req.config, "_props", None))
 
     @property
     def settings(self) -> ProviderSettings:

@@ -100,6 +100,14 @@ ENDPOINT_PROPS: tuple[Prop, ...] = (
         "Take over an existing endpoint of the same name instead of failing.",
         "false",
     ),
+    Prop(
+        "allow_cascade_delete",
+        "bool",
+        "none",
+        "Let destroy delete this endpoint while workergroups this stack does not manage "
+        "serve it (Vast deletes them with it); false refuses, naming them.",
+        "false",
+    ),
 )
 
 _IGNORED = "Ignored by Vast's engine: set {} on the Endpoint."
@@ -253,7 +261,13 @@ TEMPLATE_PROPS: tuple[Prop, ...] = (
 
 # Inputs that steer the provider and are never sent to Vast as they are.
 PROVIDER_ONLY = frozenset(
-    {"adopt_existing", "default_offer_filters", "max_hourly_price", "rolling_update"}
+    {
+        "adopt_existing",
+        "allow_cascade_delete",
+        "default_offer_filters",
+        "max_hourly_price",
+        "rolling_update",
+    }
 )
 # A workergroup update that changes one of these makes Vast replace its workers by itself
 # (zero-downtime-worker-update.mdx: updating the group "signals Vast to begin the rolling
@@ -334,7 +348,7 @@ class _Inputs(BaseModel):
         return _whole(value)
 
     @field_validator(
-        "adopt_existing", "default_offer_filters", "rolling_update",
+        "adopt_existing", "allow_cascade_delete", "default_offer_filters", "rolling_update",
         mode="before", check_fields=False,
     )  # fmt: skip
     @classmethod
@@ -359,6 +373,7 @@ class EndpointInputs(_Inputs):
     overrecruit_ratio: float | None = None
     autoscaler_instance: str | None = None
     adopt_existing: bool | None = None
+    allow_cascade_delete: bool | None = None
 
     @field_validator("endpoint_name", mode="before")
     @classmethod
@@ -440,6 +455,11 @@ class WorkergroupInputs(_Inputs):
         # Endpoint.id is a string output; users pass it straight through.
         if isinstance(value, str) and value.strip().isdigit():
             return int(value)
+        if isinstance(value, str):
+            raise ValueError(
+                "is an endpoint's id, a number such as my_endpoint.id; to name an endpoint, "
+                f"pass endpoint_name={value!r} instead"
+            )
         return _whole(value)
 
     @field_validator("endpoint_name", "launch_args", mode="before")
@@ -604,6 +624,20 @@ class Failure:
     reason: str
 
 
+def _text_number_hint(message: str, got: Any) -> str:
+    """A number given as text is most often a stack config value read with ``get``."""
+    if not (isinstance(got, str) and message.startswith("must be a")):
+        return ""
+    try:
+        float(got)
+    except ValueError:
+        return ""
+    return (
+        " (text, not a number: stack config values are text; read this one with "
+        "config.get_int / config.get_float, or require_int / require_float)"
+    )
+
+
 def validate(model: type[_Inputs], known: dict[str, Any]) -> tuple[dict[str, Any], list[Failure]]:
     """Validate the known input values; return them normalised, and the failures."""
     try:
@@ -617,6 +651,6 @@ def validate(model: type[_Inputs], known: dict[str, Any]) -> tuple[dict[str, Any
                 message = "is not an input of this resource"
             got = known.get(prop, error.get("input"))
             text = f"{prop} {message}; got {got!r}" if prop else message
-            failures.append(Failure(prop, text))
+            failures.append(Failure(prop, text + _text_number_hint(message, got)))
         return {}, failures
     return parsed.model_dump(exclude_none=True), []

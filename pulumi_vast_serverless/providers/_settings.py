@@ -6,10 +6,11 @@ program process, so nothing secret is pickled into state.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -27,16 +28,16 @@ MISSING_KEY = (
     f"no Vast API key: {KEY_HINT} (`pulumi config set --secret vast:apiKey <key>`; the "
     "config key is vast:apiKey, in camel case)"
 )
-
-
-# Config keys people write for ours; found set, they are reported at preview.
-_LIKELY_MISSPELLINGS = {
-    **dict.fromkeys(
-        ["vast:api_key", "vast:apikey", "vast:api-key", "vast:APIKey", "vast:key", "vast:token"],
-        API_KEY_CONFIG,
-    ),
-    **dict.fromkeys(["vast:api_url", "vast:apiurl", "vast:api-url", "vast:url"], API_URL_CONFIG),
-}
+# Every `vast:` stack config key this package reads; any other fails the preview, so a
+# typo can never fall back to a default (the default API is Vast's, where money is).
+DOCUMENTED_CONFIG = (
+    API_KEY_CONFIG,
+    API_URL_CONFIG,
+    "vast:maxHourlySpend",
+    "vast:costEstimate",
+)
+# Keys people write for ours that no spelling distance finds.
+_MEANT = {"vast:key": API_KEY_CONFIG, "vast:token": API_KEY_CONFIG, "vast:url": API_URL_CONFIG}
 
 
 @dataclass(frozen=True)
@@ -45,27 +46,60 @@ class ProviderSettings:
 
     api_key: str = field(repr=False)
     base_url: str
-    #: (config key found, the key it was probably meant to be)
-    misspelled: tuple[tuple[str, str], ...] = ()
+    #: What is wrong with the stack config, found without an API call.
+    config_problems: tuple[str, ...] = ()
 
 
-ConfigLookup = Callable[[str], Any]
+def resolve_settings(
+    config: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None
+) -> ProviderSettings:
+    """The key and URL from stack ``config`` (every key of it), else the environment.
+
+    A key or URL set but empty is a problem, never a fall back to the default.
+    """
+    config = dict(config or {})
+    env = os.environ if env is None else env
+    problems = [unknown_key(key) for key in config if _ours(key) and key not in DOCUMENTED_CONFIG]
+    key = config.get(API_KEY_CONFIG, env.get(API_KEY_ENV, ""))
+    url = config.get(API_URL_CONFIG, env.get(API_URL_ENV))
+    if url is not None and not str(url).strip():
+        where = API_URL_CONFIG if API_URL_CONFIG in config else API_URL_ENV
+        problems.append(
+            f"{where} is set but empty: set it to Vast's API root such as "
+            f"{DEFAULT_BASE_URL} (or a simulator's), or remove it"
+        )
+    base_url = DEFAULT_BASE_URL if url is None else str(url).strip()
+    return ProviderSettings(str(key or "").strip(), base_url, tuple(problems))
 
 
-def resolve_settings(config: ConfigLookup | None = None) -> ProviderSettings:
-    """Read ``vast:apiKey``/``vast:apiUrl`` through ``config``, falling back to the environment."""
-    key = (config(API_KEY_CONFIG) if config else None) or os.environ.get(API_KEY_ENV, "")
-    url = (
-        (config(API_URL_CONFIG) if config else None)
-        or os.environ.get(API_URL_ENV)
-        or DEFAULT_BASE_URL
+def program_settings() -> ProviderSettings:
+    """The settings a Pulumi program sees: every config key of the stack, then the
+    environment (for lookups and the cost check, which run in the program)."""
+    from pulumi.runtime import config as runtime_config
+
+    return resolve_settings({**runtime_config.get_config_env(), **runtime_config.CONFIG.get()})
+
+
+def unknown_key(key: str) -> str:
+    """What the preview says of a ``vast:`` config key this package does not read."""
+    meant = _MEANT.get(key.lower())
+    lowered = {k.lower(): k for k in DOCUMENTED_CONFIG}
+    if meant is None:
+        close = difflib.get_close_matches(key.lower(), list(lowered), n=1, cutoff=0.6)
+        meant = lowered[close[0]] if close else None
+    if meant is not None:
+        return (
+            f"stack config sets {key}, which this provider does not read: did you mean "
+            f"{meant}? (`pulumi config rm {key}`, then set {meant})"
+        )
+    return (
+        f"stack config sets {key}, which this provider does not read; its keys are "
+        f"{', '.join(DOCUMENTED_CONFIG)} (`pulumi config rm {key}`)"
     )
-    misspelled = tuple(
-        (found, meant)
-        for found, meant in _LIKELY_MISSPELLINGS.items()
-        if config is not None and config(found) is not None
-    )
-    return ProviderSettings(str(key).strip(), str(url).strip(), misspelled)
+
+
+def _ours(key: str) -> bool:
+    return key.lower().startswith("vast:")
 
 
 _reported: set[str] = set()
@@ -73,26 +107,29 @@ _reported_lock = threading.Lock()
 
 
 def setting_problems(settings: ProviderSettings) -> list[str]:
-    """What is wrong with the key or URL, found without an API call (for preview).
+    """What is wrong with the key, URL or config, found without an API call (for preview).
 
-    Each problem is reported once per process: the first resource checked carries it,
-    rather than every resource of the program repeating it.
+    Every resource checked fails while there is one, so none goes on to write with
+    settings that cannot be right; the first carries the whole text, the rest point to it.
     """
-    problems = [
-        f"stack config sets {found}, which this provider does not read: did you mean "
-        f"{meant}? (`pulumi config rm {found}`, then set {meant})"
-        for found, meant in settings.misspelled
-    ]
+    problems = list(settings.config_problems)
     if not settings.api_key:
         problems.append(MISSING_KEY)
     try:
-        validated_base_url(settings.base_url)
+        if settings.base_url:  # an empty one is a config problem already
+            validated_base_url(settings.base_url)
     except VastConfigError as exc:
         problems.append(str(exc))
     with _reported_lock:
         fresh = [problem for problem in problems if problem not in _reported]
         _reported.update(fresh)
+    if problems and not fresh:
+        return [SEE_ABOVE]
     return fresh
+
+
+# What every resource but the first says of a settings problem.
+SEE_ABOVE = "the stack's Vast settings have a problem (reported above): nothing is sent"
 
 
 _clients: dict[tuple[str, str], VastClient] = {}
@@ -103,6 +140,8 @@ def shared_client(settings: ProviderSettings) -> VastClient:
     """Return the process's client for these settings, so providers share list caches."""
     if not settings.api_key:
         raise VastConfigError(MISSING_KEY)
+    if settings.config_problems:  # never a request with settings that cannot be right
+        raise VastConfigError(settings.config_problems[0])
     from ..client._client import VastClient  # the HTTP stack, on first use
 
     fingerprint = hashlib.sha256(settings.api_key.encode()).hexdigest()

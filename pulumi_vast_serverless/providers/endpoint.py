@@ -7,10 +7,19 @@ from typing import Any
 from pulumi.dynamic import CreateResult
 
 from ..client import _routes
-from ..client._errors import VastAmbiguousCreateError, with_hint
+from ..client._errors import (
+    VastAmbiguousCreateError,
+    VastConflictError,
+    VastValidationError,
+    with_hint,
+)
 from ..client._rows import Row
 from ._base import VastProvider
 from ._properties import ENDPOINT_PROPS, EndpointInputs, Failure
+from ._values import plain
+
+# Vast's refusal of a second endpoint of one name (POST /endptjobs/, backend file).
+_DUPLICATE = "duplicate endpoint name"
 
 
 class EndpointProvider(VastProvider):
@@ -29,6 +38,16 @@ class EndpointProvider(VastProvider):
                     "endpoint_name",
                     "endpoint_name is required; set a name such as "
                     "'qwen3-8b' (letters, digits, '_' or '-')",
+                )
+            )
+        cold, most = known.get("cold_workers"), known.get("max_workers")
+        if isinstance(cold, int) and isinstance(most, int) and cold > most:
+            failures.append(
+                Failure(
+                    "cold_workers",
+                    f"cold_workers {cold} is above max_workers {most}: Vast keeps at most "
+                    "max_workers workers, cold ones included; lower cold_workers or raise "
+                    "max_workers",
                 )
             )
         target, limit = known.get("target_queue_time"), known.get("max_queue_time")
@@ -98,6 +117,19 @@ class EndpointProvider(VastProvider):
                 "refuses a second endpoint of that name), else it creates it"
             )
             raise with_hint(exc, hint) from None
+        except VastValidationError as exc:
+            if not (inputs.get("adopt_existing") and _DUPLICATE in exc.vast_message.lower()):
+                raise
+        # Vast has an endpoint of that name the look before the create did not show (a list
+        # a moment old): read again, and adopt it as asked.
+        named = [row for row in self.list_rows(fresh=True) if row.get("endpoint_name") == name]
+        if len(named) != 1:
+            raise VastConflictError(
+                f"Vast refused a second endpoint named {name!r}, and {len(named)} are listed "
+                "now: adopt_existing needs exactly one; run again, or delete the extras"
+            )
+        self.client.claim(_routes.ENDPOINTS, int(named[0]["id"]))
+        return int(named[0]["id"]), True
 
     def list_rows(self, *, fresh: bool = False, snapshot: bool = False) -> list[Row]:
         """List the account's endpoints."""
@@ -109,6 +141,38 @@ class EndpointProvider(VastProvider):
         """PUT the endpoint."""
         self.client.update_endpoint(object_id, **fields)
 
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """Delete the endpoint, unless workergroups this stack does not manage serve it.
+
+        Vast deletes an endpoint's workergroups with it. Destroy deletes this stack's
+        groups first (they depend on the endpoint), so a group still attached now belongs
+        to another stack or the console: deleting would take it along, silently. That is
+        refused, naming them, unless ``allow_cascade_delete``.
+        """
+        object_id = int(id_)
+        if not plain(props.get("allow_cascade_delete")):
+            others = [
+                row
+                for row in self.client.list_workergroups(fresh=True)
+                if row.get("endpoint_id") == object_id
+            ]
+            if others:
+                raise VastConflictError(cascade_refusal(object_id, props, others))
+        super().delete(id_, props)
+
     def delete_remote(self, object_id: int) -> None:
         """DELETE the endpoint (Vast deletes its workergroups with it)."""
         self.client.delete_endpoint(object_id)
+
+
+def cascade_refusal(endpoint_id: int, props: dict[str, Any], groups: list[Row]) -> str:
+    """Why an endpoint serving other stacks' workergroups is not deleted, and the ways on."""
+    name = plain(props.get("endpoint_name")) or endpoint_id
+    ids = ", ".join(str(row["id"]) for row in groups)
+    return (
+        f"endpoint {endpoint_id} ({name}) still serves workergroup{'s' if len(groups) > 1 else ''}"
+        f" {ids}, which this stack does not manage (another stack's, the console's, or "
+        "left by an interrupted up): Vast would delete them with it. Destroy the stacks that "
+        "own them first, or set allow_cascade_delete=True on this Endpoint and run "
+        "`pulumi up` before destroying."
+    )

@@ -40,8 +40,8 @@ class TemplateProvider(VastProvider):
     secret_outputs = frozenset({"env", "docker_login_pass"})
 
     def cross_check(self, present: set[str], known: dict[str, Any]) -> list[Failure]:
-        """A template needs a name and an image."""
-        return [
+        """A template needs a name and an image, and its tag apart from the image."""
+        failures = [
             Failure(name, f"{name} is required; {example}")
             for name, example in (
                 ("name", "set a name such as 'vllm-qwen3'"),
@@ -49,6 +49,22 @@ class TemplateProvider(VastProvider):
             )
             if name not in present
         ]
+        image = known.get("image")
+        repository, tag = split_tag(image) if isinstance(image, str) else (image, None)
+        if tag is not None:
+            fix = (
+                f"set image={repository!r} and tag={tag!r}"
+                if "tag" not in present
+                else f"set image={repository!r}; the tag goes in tag"
+            )
+            failures.append(
+                Failure(
+                    "image",
+                    f"image {image!r} names a tag: Vast keeps the tag apart (it would deploy "
+                    f"{repository}:{known.get('tag') or 'latest'}); {fix}",
+                )
+            )
+        return failures
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Create the template, or use the one of the same content when that is safe."""
@@ -138,3 +154,13 @@ class TemplateProvider(VastProvider):
             "template_id": row.get("id"),
             "creator_id": row.get("creator_id"),
         }
+
+
+def split_tag(image: str) -> tuple[str, str | None]:
+    """``vllm/vllm-openai:v0.6.3`` -> (``vllm/vllm-openai``, ``v0.6.3``); a registry's port
+    (``host:5000/image``) is not a tag."""
+    name, _, last = image.rpartition("/")
+    repository, colon, tag = last.partition(":")
+    if not colon or not tag:
+        return image, None
+    return (f"{name}/{repository}" if name else repository), tag

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 from typing import Any
 
@@ -27,7 +28,7 @@ from ._properties import (
 from ._values import plain, same, split_inputs
 
 _ENDPOINT_REFS = ("endpoint_id", "endpoint_name")
-_RECIPES = ("template_hash", "template_id", "search_params")
+_TEMPLATES = ("template_hash", "template_id")
 # Fields Vast's workergroup PUT does not take: a change replaces the group.
 _NOT_UPDATABLE = frozenset({"endpoint_id", "endpoint_name"})
 # What Vast stores when a create sends no search (its documented default).
@@ -114,12 +115,17 @@ class WorkergroupProvider(VastProvider):
                             "search_params, not both",
                         )
                     )
-        if not any(name in present for name in _RECIPES):
+        args = known.get("launch_args")
+        image_in_args = "launch_args" in present and (
+            not isinstance(args, str) or re.search(r"(^|\s)--?image[\s=]", args) is not None
+        )
+        if not any(name in present for name in _TEMPLATES) and not image_in_args:
             failures.append(
                 Failure(
                     "template_hash",
-                    "set template_hash, template_id or search_params (at least one) so Vast "
-                    "knows what the workers run",
+                    "set template_hash or template_id (what the workers run, e.g. "
+                    "template_hash=my_template.hash_id), or an image in launch_args "
+                    "(--image ...): search_params says where workers run, not what",
                 )
             )
         return failures

@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Iterable, Mapping
 from dataclasses import fields, is_dataclass
 from typing import Any
+
+from pulumi import RunError
+
+
+class InputError(TypeError, RunError):
+    """A resource given an input it does not have. A ``TypeError``, as Python would
+    raise; a ``RunError`` too, so Pulumi shows the one line without a traceback."""
+
+
+def refuse_unknown(
+    kind: str, resource_name: str, given: Mapping[str, object], inputs: Iterable[str]
+) -> None:
+    """Fail on keyword arguments the resource does not take, naming the closest input."""
+    if not given:
+        return
+    known = sorted(inputs)
+    name = sorted(given)[0]
+    close = difflib.get_close_matches(name, known, n=1)
+    fix = f"did you mean {close[0]}?" if close else f"its inputs are {', '.join(known)}"
+    raise InputError(f"{kind} {resource_name!r} has no input {name!r}: {fix}")
 
 
 def resource_props(

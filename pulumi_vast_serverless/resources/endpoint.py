@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Never
 
 from pulumi import Input, Output, ResourceOptions, RunError
 from pulumi.dynamic import Resource
@@ -14,7 +14,7 @@ from ..cost._plan import this_run
 from ..providers import EndpointProvider
 from ._origins import own
 from ._outputs import output
-from ._props import resource_props
+from ._props import refuse_unknown, resource_props
 
 
 @dataclass
@@ -49,6 +49,8 @@ class EndpointArgs:
     """Autoscaler deployment to attach to (Vast's own client sends ``prod``)."""
     adopt_existing: Input[bool] | None = None
     """Take over an existing endpoint with the same name instead of failing (no import)."""
+    allow_cascade_delete: Input[bool] | None = None
+    """Let destroy delete it while other stacks' workergroups serve it (they go with it)."""
 
 
 class Endpoint(Resource, module="vast", name="Endpoint"):
@@ -84,6 +86,9 @@ class Endpoint(Resource, module="vast", name="Endpoint"):
     adopt_existing: Output[bool | None] = output(
         "Whether this resource may take over an endpoint of the same name."
     )
+    allow_cascade_delete: Output[bool | None] = output(
+        "Whether destroy may delete it with other stacks' workergroups, as declared."
+    )
     created_at: Output[str] = output("When Vast created the endpoint (ISO 8601, UTC).")
     declared_inputs: Output[list[str]] = output(
         "The inputs this program sets; refresh reports drift on these."
@@ -109,6 +114,8 @@ class Endpoint(Resource, module="vast", name="Endpoint"):
         overrecruit_ratio: Input[float] | None = None,
         autoscaler_instance: Input[str] | None = None,
         adopt_existing: Input[bool] | None = None,
+        allow_cascade_delete: Input[bool] | None = None,
+        **unexpected: Never,
     ) -> None:
         """Declare an endpoint, from ``args`` or from keyword arguments (not both).
 
@@ -137,6 +144,9 @@ class Endpoint(Resource, module="vast", name="Endpoint"):
             (Vast's own client sends prod).
         :param pulumi.Input[bool] adopt_existing: Take over an existing endpoint of the same
             name instead of failing.
+        :param pulumi.Input[bool] allow_cascade_delete: Let destroy delete this endpoint while
+            workergroups this stack does not manage serve it (Vast deletes them with it);
+            false refuses, naming them.
         """
         keywords = {
             "endpoint_name": endpoint_name,
@@ -153,7 +163,9 @@ class Endpoint(Resource, module="vast", name="Endpoint"):
             "overrecruit_ratio": overrecruit_ratio,
             "autoscaler_instance": autoscaler_instance,
             "adopt_existing": adopt_existing,
+            "allow_cascade_delete": allow_cascade_delete,
         }
+        refuse_unknown("Endpoint", resource_name, unexpected, keywords)
         props = resource_props(args, keywords, ("created_at", "declared_inputs"))
         claim_endpoint_name(resource_name, props.get("endpoint_name"))
         plan = this_run()

@@ -10,11 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Self
 
-import pulumi
-
 from ..client import VastClient, VastLookupError
 from ..client._rows import Row
-from ..providers._settings import resolve_settings, shared_client
+from ..providers._settings import program_settings, shared_client
 from ..providers.readiness import READY_STATUSES
 
 
@@ -161,4 +159,4 @@ def _id(value: int | str) -> int:
 
 
 def _client() -> VastClient:
-    return shared_client(resolve_settings(pulumi.runtime.get_config))
+    return shared_client(program_settings())

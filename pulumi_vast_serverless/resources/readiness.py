@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Never
 
 from pulumi import Input, Output, ResourceOptions
 from pulumi.dynamic import Resource
@@ -10,6 +10,7 @@ from pulumi.dynamic import Resource
 from ..providers import ReadinessProvider
 from ._origins import owner
 from ._outputs import output
+from ._props import refuse_unknown
 
 
 class Readiness(Resource, module="vast", name="Readiness"):
@@ -49,6 +50,7 @@ class Readiness(Resource, module="vast", name="Readiness"):
         min_ready: Input[int] | None = None,
         timeout: Input[float] | None = None,
         triggers: Input[Any] | None = None,
+        **unexpected: Never,
     ) -> None:
         """Declare a wait for ready workers.
 
@@ -65,6 +67,12 @@ class Readiness(Resource, module="vast", name="Readiness"):
         :param pulumi.Input triggers: Values whose change makes the next up wait again,
             e.g. a template hash.
         """
+        refuse_unknown(
+            "Readiness",
+            resource_name,
+            unexpected,
+            ["workergroup_id", "endpoint_id", "min_ready", "timeout", "triggers"],
+        )
         props = {
             "workergroup_id": workergroup_id,
             "endpoint_id": endpoint_id,

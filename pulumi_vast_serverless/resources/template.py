@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Never
 
 from pulumi import Input, Output, ResourceOptions
 from pulumi.dynamic import Resource
@@ -13,7 +13,7 @@ from ..cost._plan import this_run
 from ..providers import TemplateProvider
 from ._origins import own
 from ._outputs import output
-from ._props import resource_props
+from ._props import refuse_unknown, resource_props
 
 
 @dataclass
@@ -146,6 +146,7 @@ class Template(Resource, module="vast", name="Template"):
         href: Input[str] | None = None,
         repo: Input[str] | None = None,
         adopt_existing: Input[bool] | None = None,
+        **unexpected: Never,
     ) -> None:
         """Declare a template, from ``args`` or from keyword arguments (not both).
 
@@ -206,6 +207,7 @@ class Template(Resource, module="vast", name="Template"):
             "adopt_existing": adopt_existing,
         }
         outputs = ("hash_id", "template_id", "creator_id", "created_at", "declared_inputs")
+        refuse_unknown("Template", resource_name, unexpected, keywords)
         props = resource_props(args, keywords, outputs)
         secrets = ResourceOptions(additional_secret_outputs=["env", "docker_login_pass"])
         plan = this_run()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Never
 
 from pulumi import Input, Output, ResourceOptions
 from pulumi.dynamic import Resource
@@ -12,7 +12,7 @@ from ..cost._plan import this_run
 from ..providers import WorkergroupProvider
 from ._origins import own, owner
 from ._outputs import output
-from ._props import resource_props
+from ._props import refuse_unknown, resource_props
 from .endpoint import Endpoint
 from .readiness import Readiness
 from .template import Template
@@ -142,6 +142,7 @@ class Workergroup(Resource, module="vast", name="Workergroup"):
         adopt_existing: Input[bool] | None = None,
         wait_for_ready: Input[int] | None = None,
         ready_timeout: Input[float] | None = None,
+        **unexpected: Never,
     ) -> None:
         """Declare a workergroup, from ``args`` or from keyword arguments (not both).
 
@@ -214,6 +215,7 @@ class Workergroup(Resource, module="vast", name="Workergroup"):
             "wait_for_ready": wait_for_ready,
             "ready_timeout": ready_timeout,
         }
+        refuse_unknown("Workergroup", resource_name, unexpected, keywords)
         props = resource_props(args, keywords, ("search_query", "created_at", "declared_inputs"))
         min_ready, timeout = props.pop("wait_for_ready"), props.pop("ready_timeout")
         template = owner(props["template_id"], Template)

@@ -36,7 +36,9 @@ def test_an_existing_name_is_refused_then_adopted(
     with pytest.raises(auto.CommandError) as caught:
         stack.up()
     message = str(caught.value)
-    assert "error: VastConflictError: an endpoint named 'legacy' already exists" in message
+    assert message.startswith(
+        "Endpoint 'legacy': VastConflictError: an endpoint named 'legacy' already exists"
+    )
     assert "Set adopt_existing=True" in message
     assert client.list_endpoints(fresh=True)[0]["min_load"] == 1.0  # nothing changed
 

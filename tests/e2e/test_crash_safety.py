@@ -13,7 +13,7 @@ from pulumi import automation as auto
 
 from pulumi_vast_serverless import VastClient
 from pulumi_vast_serverless.simulator import SimulatorControl, run_simulator
-from pulumi_vast_serverless.testing import local_stack
+from pulumi_vast_serverless.testing import StackError, local_stack
 from tests.support.crash import UpProcess, kill_engine, pending_creates, pulumi_cli, wait_until
 from tests.support.crash_program import ADOPT, program
 from tests.support.keys import KEY_A, KEY_B, assert_no_key
@@ -117,11 +117,19 @@ def test_a_rerun_right_after_the_kill_refuses_to_duplicate(crash: Crash) -> None
     """Without any recovery step but the lock: the engine creates the pending ones again."""
     interrupt_while(crash, "POST /autojobs/", in_flight=2)
     pulumi_cli(crash.stack, crash.engine_dir, "cancel", "--yes")
-    with pytest.raises(auto.CommandError) as caught:
-        crash.stack.up()
-    assert "interrupted while creating" in str(caught.value)  # Pulumi's warning
+    with pytest.raises(StackError) as caught:
+        crash.stack.up(refresh=False)  # with its refresh first, Pulumi does not warn
+    assert "interrupted while creating" in caught.value.full  # Pulumi's warning
     assert "Set adopt_existing=True on this Workergroup" in str(caught.value)
     assert crash.vast_holds() == (1, [(1, 24.0), (1, 80.0)])
+    # A failed up leaves the pending creates in the state (the README says so): they go
+    # with `refresh --clear-pending-creates`, or an up that succeeds.
+    with pytest.raises(StackError):
+        crash.stack.up()
+    assert sorted(r["urn"].rsplit("::", 1)[1] for r in pending_creates(crash.stack)) == [
+        "a",
+        "b",
+    ]
 
 
 def test_killed_while_the_endpoint_create_is_in_flight(crash: Crash) -> None:
@@ -172,8 +180,13 @@ def test_a_key_revoked_mid_run(crash: Crash) -> None:
     assert sorted(crash.state_ids()) == ["llm"]  # the endpoint Vast holds is tracked
 
     crash.stack.set_config("vast:apiKey", auto.ConfigValue(KEY_B, secret=True))
-    crash.stack.up()
+    # Pulumi refreshes with the provider settings of the last deploy (the revoked key):
+    # after a new key, one up without the refresh (README, "A new API key").
+    with pytest.raises(StackError, match="HTTP 401: Invalid user key"):
+        crash.stack.up()
+    crash.stack.up(refresh=False)
     crash.assert_converged()
+    crash.stack.up()  # and refreshes work again
 
 
 def test_failing_deletes_leave_the_state_tracking_what_exists(crash: Crash) -> None:

@@ -89,7 +89,8 @@ def test_a_program_elsewhere_than_the_project_misses_the_virtualenv(
         stack.workspace.program = example
         with pytest.raises(auto.CommandError) as caught:
             stack.up()
-    assert (
-        f'is set to "{repo}/examples/quickstart/.venv", but "{repo}/examples/quickstart/.venv" '
-        "doesn't exist" in str(caught.value)
+    assert str(caught.value).startswith("could not read plugin [")
+    assert str(caught.value).endswith(
+        f"(The 'virtualenv' option in Pulumi.yaml is set to \"{repo}/examples/quickstart/.venv\","
+        f' but "{repo}/examples/quickstart/.venv" doesn\'t exist or is not a virtual environment.)'
     )

@@ -14,6 +14,7 @@ from pulumi_vast_serverless.providers._properties import (
     PROVIDER_ONLY,
     WORKERGROUP_PROPS,
 )
+from pulumi_vast_serverless.providers._settings import SEE_ABOVE
 from pulumi_vast_serverless.simulator import SimulatorControl, run_simulator
 from tests.support.keys import KEY_A, KEY_B, assert_no_key
 from tests.support.provider_fixtures import (
@@ -105,7 +106,7 @@ def test_pickled_provider_is_a_reference_without_secrets(blobs: dict[str, str]) 
             "wg",
             {"endpoint_id": 1},
             "template_hash",
-            "set template_hash, template_id or search_params",
+            "set template_hash or template_id (what the workers run",
         ),
         (
             "wg",
@@ -133,7 +134,7 @@ def test_pickled_provider_is_a_reference_without_secrets(blobs: dict[str, str]) 
         ),
         (
             "wg",
-            {"endpoint_id": 1, "search_params": ""},
+            {"endpoint_id": 1, "template_hash": "h", "search_params": ""},
             "search_params",
             "search_params must not be empty",
         ),
@@ -162,6 +163,7 @@ def test_check_passes_unknowns_through_and_validates_the_rest(
         with_provider(
             blobs[WORKERGROUP_TYPE],
             endpoint_id=UNKNOWN,
+            template_hash=UNKNOWN,
             search_params=UNKNOWN,
             gpu_ram=24.0,
             max_workers=4.0,
@@ -170,6 +172,7 @@ def test_check_passes_unknowns_through_and_validates_the_rest(
     assert failures == []
     assert isinstance(inputs["endpoint_id"], Unknown)
     assert isinstance(inputs["search_params"], Unknown)
+    assert isinstance(inputs["template_hash"], Unknown)
     _, failures = host.check(
         with_provider(blobs[ENDPOINT_TYPE], endpoint_name=UNKNOWN, target_util=7)
     )
@@ -466,7 +469,8 @@ def test_a_missing_key_fails_the_preview_naming_both_ways_to_set_it(
     try:
         provider.configure({"vast:apiUrl": sim_url})
         _, failures = provider.check(with_provider(blobs[ENDPOINT_TYPE], endpoint_name="k"))
-        # Reported once per provider process, not by every resource of the program.
+        # Said in full once per provider process; every other resource fails too (so
+        # nothing proceeds), pointing at it.
         _, again = provider.check(with_provider(blobs[ENDPOINT_TYPE], endpoint_name="j"))
     finally:
         provider.close()
@@ -474,7 +478,7 @@ def test_a_missing_key_fails_the_preview_naming_both_ways_to_set_it(
     assert prop == ""
     assert reason.startswith("no Vast API key: set the secret stack config `vast:apiKey`")
     assert "VAST_API_KEY" in reason
-    assert again == []
+    assert again == [("", SEE_ABOVE)]
     assert control.requests() == []
 
 
@@ -545,3 +549,24 @@ def test_outputs_never_carry_vasts_api_key_field(host: ProviderHost, blobs: dict
     for props in (outs, read_outs, read_inputs):
         assert "api_key" not in props
         assert_no_key(repr({k: plain(v) for k, v in props.items()}))
+
+
+def test_adopt_existing_reads_again_and_adopts_when_vast_refuses_a_duplicate_name(
+    host: ProviderHost, blobs: dict[str, str], client: VastClient, control: SimulatorControl
+) -> None:
+    # The provider's look before a create is any list under two seconds old: this one's.
+    create_endpoint(host, blobs[ENDPOINT_TYPE], endpoint_name="first")
+    existing = client.create_endpoint(endpoint_name="dup")  # made meanwhile, elsewhere
+    _, _, outs = create_endpoint(
+        host, blobs[ENDPOINT_TYPE], endpoint_name="dup", adopt_existing=True, max_workers=3.0
+    )
+    posts = [
+        r["status"]
+        for r in control.requests()
+        if (r["method"], r["path"]) == ("POST", "/api/v0/endptjobs/")
+    ]
+    assert posts[-1] == 400  # Vast refused a second "dup": the provider read again, adopted
+    assert outs["endpoint_name"] == "dup"
+    assert [row["id"] for row in client.list_endpoints(fresh=True)].count(existing) == 1
+    assert len(client.list_endpoints(fresh=True)) == 2
+    assert client.list_endpoints(fresh=True)[1]["max_workers"] == 3  # the declared config

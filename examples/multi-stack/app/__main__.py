@@ -5,11 +5,22 @@ import pulumi
 from pulumi_vast_serverless import Endpoint, Workergroup
 
 config = pulumi.Config()
-platform = pulumi.StackReference(
-    config.get("platformStack") or f"organization/vast-platform/{pulumi.get_stack()}"
-)
+platform_name = config.get("platformStack") or f"organization/vast-platform/{pulumi.get_stack()}"
+platform = pulumi.StackReference(platform_name)
+
+
+def deployed(endpoint_id: object) -> str:
+    """The platform's endpoint id, or one line saying why there is none."""
+    if endpoint_id is None:
+        raise pulumi.RunError(
+            f"the platform stack {platform_name} exports no endpoint_id: deploy it first "
+            "(or it was destroyed)"
+        )
+    return str(endpoint_id)
+
+
 # Read-only: this stack never changes or deletes the platform's endpoint.
-shared = Endpoint.get("shared-llm", platform.require_output("endpoint_id"))
+shared = Endpoint.get("shared-llm", platform.get_output("endpoint_id").apply(deployed))
 
 groups = [
     Workergroup(

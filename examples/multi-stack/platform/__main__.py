@@ -11,6 +11,9 @@ endpoint = Endpoint(
     max_workers=config.require_int("maxWorkers"),
     cold_workers=config.require_int("coldWorkers"),
     min_load=config.get_float("minLoad"),
+    # Destroying this stack while app stacks' workergroups serve the endpoint is refused
+    # (Vast would delete them with it) unless this is set: see the README.
+    allow_cascade_delete=config.get_bool("allowCascadeDelete"),
 )
 
 pulumi.export("endpoint_id", endpoint.id)

@@ -1,0 +1,174 @@
+"""A stack of an inline program on a local ``file://`` backend, as the tests and demo run it.
+
+``local_stack`` refreshes before every ``up`` and ``destroy`` (Pulumi's ``refresh: always``
+does the same, and before previews too): an object deleted or changed outside Pulumi is
+seen, at the cost of one list per kind of object whatever the stack's size. A preview is
+left to validate before any call with the key. A failure reads as one line
+(``StackError``); the engine's whole output stays on the exception.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, NoReturn
+
+from pulumi import automation as auto
+
+from ..providers._settings import API_KEY_CONFIG, API_URL_CONFIG
+
+# Encrypts secrets of a local file backend that only ever holds simulator state.
+LOCAL_PASSPHRASE = "local-simulator-only"  # noqa: S105
+# Diagnostics lines that repeat or frame the error rather than say it.
+_FRAMING = re.compile(
+    r"^(update|preview|destroy|refresh) failed$|^Resource monitor has terminated|"
+    r"^Exception calling application: |^\d+ errors? occurred"
+)
+
+
+# How the engine words a provider's check failure, before the reason itself.
+_CHECK_FAILURE = re.compile(r"^\S+ resource '[^']*'(: property \S+ value \{.*?\})? has a problem: ")
+
+
+class StackError(auto.CommandError):
+    """A failed ``up``, ``preview``, ``refresh`` or ``destroy``, as one line.
+
+    ``str()`` is the first error the engine reported, with the resource it is about;
+    ``full`` is the engine's whole output (what ``auto.CommandError`` shows).
+    """
+
+    def __init__(self, failure: auto.CommandError) -> None:
+        # CommandError wants a CommandResult to print; the one line is the message here.
+        Exception.__init__(self, first_error(str(failure)))
+        self.name = type(failure).__name__
+        self.full = str(failure)
+
+
+def first_error(output: str) -> str:
+    """The first error line of the engine's output, prefixed with its resource; a plugin
+    that failed to start gets what it printed (the reason) appended."""
+    resource, printed = "", ""
+    diagnostics = output.split("Diagnostics:", 1)[-1]
+    for raw in diagnostics.splitlines():
+        line = raw.strip()
+        header = re.fullmatch(r"(\S+:\S+) \((.+)\):", line)  # `<type token> (<name>):`
+        if header:
+            token, name = header.groups()
+            kind = token.rsplit(":", 1)[-1]
+            engine_own = kind == "Stack" or token.startswith("pulumi:providers:")
+            resource = "" if engine_own else f"{kind} {name!r}: "
+            continue
+        if line and not line.startswith("error: "):
+            printed = line
+            continue
+        message = line.removeprefix("error: ").removeprefix("python inline source runtime error: ")
+        message = _CHECK_FAILURE.sub("", message)  # the resource is named once, in front
+        if line and not _FRAMING.search(message):
+            if "plugin" in message and printed:
+                message += f" ({printed})"
+            return resource + message
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    return lines[-1] if lines else "the Pulumi command failed"
+
+
+class LocalStack(auto.Stack):
+    """``auto.Stack`` that refreshes first on ``up`` and ``destroy`` (unless told
+    ``refresh=False``) and fails with one line (``StackError``)."""
+
+    def up(self, *args: Any, **kwargs: Any) -> auto.UpResult:
+        kwargs.setdefault("refresh", True)
+        try:
+            return super().up(*args, **kwargs)
+        except auto.CommandError as failure:
+            _one_line(failure)
+
+    def destroy(self, *args: Any, **kwargs: Any) -> auto.DestroyResult:
+        kwargs.setdefault("refresh", True)
+        try:
+            return super().destroy(*args, **kwargs)
+        except auto.CommandError as failure:
+            _one_line(failure)
+
+    def preview(self, *args: Any, **kwargs: Any) -> auto.PreviewResult:
+        try:
+            return super().preview(*args, **kwargs)
+        except auto.CommandError as failure:
+            _one_line(failure)
+
+    def refresh(self, *args: Any, **kwargs: Any) -> auto.RefreshResult:
+        try:
+            return super().refresh(*args, **kwargs)
+        except auto.CommandError as failure:
+            _one_line(failure)
+
+
+def _one_line(failure: auto.CommandError) -> NoReturn:
+    raise StackError(failure) from None
+
+
+def local_stack(
+    program: Callable[[], None],
+    *,
+    state_dir: str | os.PathLike[str],
+    api_url: str,
+    api_key: str = "local-simulator-key",
+    stack_name: str = "local",
+    project_name: str = "vast-local",
+    pulumi_bin_dir: str | None = None,
+    env: Mapping[str, str] | None = None,
+    work_dir: str | os.PathLike[str] | None = None,
+) -> LocalStack:
+    """Create or select a stack with a ``file://`` backend in ``state_dir``.
+
+    ``pulumi_bin_dir`` is a directory holding ``pulumi`` and
+    ``pulumi-resource-pulumi-python``; without it the CLI on PATH is used. ``work_dir`` is
+    a project directory to use as it is (its ``Pulumi.yaml`` and ``Pulumi.<stack>.yaml``,
+    which this writes the API settings into); without it a temporary project named
+    ``project_name`` is made. ``up`` and ``destroy`` refresh first unless given
+    ``refresh=False``.
+    """
+    state = Path(state_dir).resolve()
+    state.mkdir(parents=True, exist_ok=True)
+    env_vars = {
+        "PULUMI_CONFIG_PASSPHRASE": LOCAL_PASSPHRASE,
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+        # The provider process must import this package: run it with this interpreter.
+        "PULUMI_PYTHON_CMD": sys.executable,
+        "PULUMI_HOME": str(state / ".pulumi-home"),
+        **(env or {}),
+    }
+    command = None
+    if pulumi_bin_dir:
+        env_vars["PATH"] = pulumi_bin_dir + os.pathsep + os.environ.get("PATH", "")
+        command = auto.PulumiCommand(root=str(Path(pulumi_bin_dir).parent))
+    settings = None
+    if work_dir is None:
+        settings = auto.ProjectSettings(
+            name=project_name,
+            runtime="python",
+            main=os.getcwd(),
+            backend=auto.ProjectBackend(url=state.as_uri()),
+        )
+    else:
+        env_vars["PULUMI_BACKEND_URL"] = state.as_uri()
+    workspace = auto.LocalWorkspace(
+        work_dir=None if work_dir is None else str(work_dir),
+        program=program,
+        pulumi_command=command,
+        env_vars=env_vars,
+        project_settings=settings,
+    )
+    stack = auto.Stack.create_or_select(stack_name, workspace)
+    # Stack.create_or_select makes a plain Stack whatever the class it is called on.
+    stack.__class__ = LocalStack
+    assert isinstance(stack, LocalStack)
+    stack.set_all_config(
+        {
+            API_KEY_CONFIG: auto.ConfigValue(api_key, secret=True),
+            API_URL_CONFIG: auto.ConfigValue(api_url),
+        }
+    )
+    return stack
