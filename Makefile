@@ -18,11 +18,18 @@ $(PY):
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[simulator,dev]"
+	$(PY) -m compileall -q pulumi_vast_serverless
 	touch $(STAMP)
+
+# Every provider process imports this package. An editable install is never byte-compiled
+# where PYTHONDONTWRITEBYTECODE is set (CI images often set it), so each process would
+# compile it again: compile it before each run (files already compiled are skipped).
+BYTECODE := $(PY) -m compileall -q pulumi_vast_serverless
 
 # The lifecycle suite needs the engine: find or build it first (progress on stderr).
 test: $(STAMP)
 	scripts/ensure-pulumi >/dev/null
+	$(BYTECODE)
 	$(PY) -m pytest
 
 lint: $(STAMP)
@@ -40,6 +47,7 @@ format: $(STAMP)
 # It rents nothing; see the README.
 test-live: $(STAMP)
 	scripts/ensure-pulumi >/dev/null
+	$(BYTECODE)
 	$(PY) scripts/test_live.py
 
 check-wheel: $(STAMP)
@@ -54,6 +62,7 @@ engine:
 	scripts/ensure-pulumi
 
 demo: $(STAMP)
+	$(BYTECODE)
 	$(PY) scripts/demo.py up
 
 demo-destroy: $(STAMP)
@@ -62,6 +71,7 @@ demo-destroy: $(STAMP)
 
 # The whole chain: a Template (image tag from Pulumi.dev.yaml), an Endpoint, two groups.
 demo-full: $(STAMP)
+	$(BYTECODE)
 	$(PY) scripts/demo.py up --example full-deployment
 
 simulator: $(STAMP)

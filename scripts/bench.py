@@ -10,6 +10,9 @@
   the time goes in one traced `up` (provider start, requests, pacing, provider exit).
 - `concurrency`: 8 threads create 40 endpoints through one client; requests, 429s, wall
   time and the minimum the limits allow.
+- `concurrent [K] [N] [G]` (default 4 5 2): K stacks of N x G deployed and destroyed at
+  once by K processes with one key (`bench_concurrent.py`); `--alone` stops the processes
+  sharing one pacing budget (they adapt from Vast's answers only).
 - `cost`: a few stacks' preview cost estimates against what the simulator bills them in a
   simulated hour (`bench_cost.py`); the worst case is never below the bill.
 
@@ -370,14 +373,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("which", choices=("scale", "quickstart", "concurrency", "cost"))
-    parser.add_argument("args", nargs="*", type=int, help="scale: N and G")
+    parser.add_argument(
+        "which", choices=("scale", "quickstart", "concurrency", "concurrent", "cost")
+    )
+    parser.add_argument("args", nargs="*", type=int, help="scale: N and G; concurrent: K N G")
     parser.add_argument("--rounds", type=int, help="rounds to take medians over")
+    parser.add_argument("--alone", action="store_true", help="concurrent: no shared budget")
     args = parser.parse_args()
     if args.which == "scale":
         scale(*args.args, **({"rounds": args.rounds} if args.rounds else {}))
     elif args.which == "quickstart":
         quickstart(**({"rounds": args.rounds} if args.rounds else {}))
+    elif args.which == "concurrent":
+        import bench_concurrent  # scripts/, beside this file
+
+        stacks, endpoints, groups = [*args.args, *[4, 5, 2][len(args.args) :]][:3]
+        bench_concurrent.run(stacks, endpoints, groups, rounds=args.rounds or 3, alone=args.alone)
     elif args.which == "cost":
         import bench_cost  # scripts/, beside this file
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from pulumi_vast_serverless import VastClient
+from pulumi_vast_serverless.client._budget import PACING_DIR_ENV
 from pulumi_vast_serverless.simulator import SimulatorControl, run_simulator
 from tests.support.keys import KEY_A, assert_no_key
 
@@ -47,6 +48,13 @@ def _nothing_written_into_the_repository() -> Iterator[None]:
     after = _changed_paths()
     if before is not None and after is not None:
         assert after - before == set(), f"the tests wrote into the repository: {after - before}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pacing_budgets_of_this_run(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The processes of this run share pacing budgets in a directory of its own, not the
+    user's cache (so a run leaves nothing there, and another run cannot slow it)."""
+    os.environ[PACING_DIR_ENV] = str(tmp_path_factory.mktemp("pacing"))
 
 
 @pytest.fixture

@@ -139,8 +139,7 @@ class Transport:
             body = {**(body or {}), "api_key": self._api_key}
         limited = failed = 0
         while True:
-            if pacer is not None:
-                pacer.wait()
+            sent_at = pacer.wait() if pacer is not None else 0.0
             if on_send is not None:
                 on_send()
             started = time.monotonic()
@@ -173,7 +172,9 @@ class Transport:
                 limited += 1
                 delay = self.backoff.delay(limited, retry_after)
                 if delay is not None and pacer is not None:
-                    pacer.hold_off(delay)
+                    # The pacer holds the route (for every thread) and books the retry.
+                    pacer.throttled(delay, sent_at)
+                    delay = 0.0
             elif retry_after_failure(method, status):
                 failed += 1
                 delay = self.server_backoff.delay(failed, retry_after)
@@ -182,7 +183,8 @@ class Transport:
             if delay is None:
                 return self._parse(method, url, path, response, accept)
             log.debug("%s %s -> %s; retry in %.2f s", method, url, status, delay)
-            self._sleep(delay)
+            if delay > 0:
+                self._sleep(delay)
 
     def _parse(
         self,

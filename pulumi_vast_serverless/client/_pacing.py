@@ -1,92 +1,159 @@
-"""Client-side pacing so requests stay under Vast's per-route thresholds.
+"""Client-side pacing so requests stay under Vast's per-route thresholds, shared fairly.
 
-Vast limits each route per IP, so pacers are shared by every client and thread of the
-process for the same host and route.
+Vast limits each route per IP address. One process alone paces at the documented rate.
+Several share it two ways:
+
+- Processes on one machine draw on one budget (``_budget``): their grants together keep to
+  the threshold, as one process's would, and Vast never needs to say no.
+- Processes that cannot see each other (containers without a shared cache, machines behind
+  one address, ``VAST_PACING_DIR=off``) adapt from Vast's answers, as TCP does (AIMD): a
+  429 halves the route's rate, once per burst (a 429 for a request sent before the last
+  cut says nothing new), and Vast's ``Retry-After`` holds every grant; then the rate grows
+  back by a fixed share of the documented rate per second, up to it. Senders that halve
+  together and grow alike converge to equal shares, and one left alone is back at full
+  speed within seconds. Growth goes by the clock, not by answers, so a sender cut low
+  does not need many requests to recover.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 
+from ._budget import Budgets, ProcessBudgets, RouteBudget, budgets_for
 from ._routes import window
 
 # Vast counts arrivals and we count departures; the margin absorbs the difference in
-# latency between two requests of the same window. It starts small and widens each time
-# Vast still answers 429 on the route (a network with more jitter), up to MAX_MARGIN.
-WINDOW_MARGIN = 0.02
-MARGIN_STEP = 0.05
-MAX_MARGIN = 0.25
+# latency between two requests of the same window.
+WINDOW_MARGIN = 0.05
+# AIMD: a 429 multiplies the rate by DECREASE; it grows back by GROWTH x the documented
+# rate per second (from half to full in 5 s).
+DECREASE = 0.5
+GROWTH = 0.1
+# The rate never falls below this share of the documented one (16 senders' shares).
+MIN_SHARE = 1 / 16
 
 
 class RoutePacer:
-    """Grants send times so that no window holds more requests than the threshold allows.
+    """Grants send times so that no window holds more requests than the rate in force.
 
     The window is the one ``_routes.window`` defines for the rate, the same the simulator
-    enforces.
+    enforces; below the documented rate the burst shrinks with the rate.
     """
 
     def __init__(
         self,
         rate: float,
         *,
+        route: str = "",
+        budgets: Budgets | None = None,
         margin: float = WINDOW_MARGIN,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        self.rate = rate
         self.capacity, self.window = window(rate)
-        self.span = self.window + margin
-        self._clock = clock
+        self.margin = margin
+        self.route = route
+        self._budgets = budgets if budgets is not None else ProcessBudgets(clock)
         self._sleep = sleep
-        self._lock = threading.Lock()
-        self._granted: deque[float] = deque(maxlen=self.capacity)
-        self._hold_until = 0.0
 
-    def reserve(self) -> float:
-        """Book the next send time and return how long to wait for it."""
-        with self._lock:
-            now = self._clock()
-            at = max(now, self._hold_until)
-            if self._granted:
-                at = max(at, self._granted[-1])
-                if len(self._granted) == self.capacity:
-                    at = max(at, self._granted[0] + self.span)
-            self._granted.append(at)
-            return at - now
+    def rate_in_force(self, budget: RouteBudget, now: float) -> float:
+        """The documented rate, or a cut one growing back towards it."""
+        if budget.rate >= self.rate:
+            return self.rate
+        return min(self.rate, budget.rate + GROWTH * self.rate * (now - budget.cut_at))
+
+    def shape(self, rate: float) -> tuple[int, float]:
+        """The burst and the span of one window at ``rate``."""
+        rate = min(rate, self.rate)
+        burst = max(1, min(self.capacity, math.floor(self.capacity * rate / self.rate + 1e-9)))
+        return burst, burst / rate + self.margin
+
+    @property
+    def span(self) -> float:
+        """The span of one window at the rate in force now."""
+        with self._budgets.edit(self.route) as budget:
+            return self.shape(self.rate_in_force(budget, self._budgets.now()))[1]
+
+    def reserve(self) -> tuple[float, float]:
+        """Book the next send time: (seconds to wait for it, the time itself)."""
+        with self._budgets.edit(self.route) as budget:
+            now = self._budgets.now()
+            burst, span = self.shape(self.rate_in_force(budget, now))
+            at = max(now, budget.hold_until)
+            if budget.granted:
+                at = max(at, budget.granted[-1])
+                if len(budget.granted) >= burst:
+                    at = max(at, budget.granted[-burst] + span)
+            budget.granted.append(at)
+            del budget.granted[: -2 * self.capacity]
+            return at - now, at
 
     def available(self) -> int:
         """How many requests could leave right now without waiting."""
-        with self._lock:
-            now = self._clock()
-            if now < self._hold_until:
+        with self._budgets.edit(self.route) as budget:
+            now = self._budgets.now()
+            if now < budget.hold_until:
                 return 0
-            recent = sum(1 for at in self._granted if at > now - self.span)
-            return max(0, self.capacity - recent)
+            burst, span = self.shape(self.rate_in_force(budget, now))
+            recent = sum(1 for at in budget.granted if at > now - span)
+            return max(0, burst - recent)
 
-    def wait(self) -> None:
-        """Block until this thread may send."""
-        delay = self.reserve()
-        if delay > 0:
-            self._sleep(delay)
+    def wait(self) -> float:
+        """Block until this thread may send; return its send time (for ``throttled``)."""
+        while True:
+            delay, at = self.reserve()
+            if delay > 0:
+                self._sleep(delay)
+            sent = self.depart(at)
+            if sent is not None:
+                return sent
 
-    def hold_off(self, seconds: float) -> None:
-        """Grant nothing for ``seconds``, and widen the margin: Vast said the route is over
-        its limit though the pacer kept to it."""
-        with self._lock:
-            self._hold_until = max(self._hold_until, self._clock() + seconds)
-            self.span = min(self.window + MAX_MARGIN, self.span + MARGIN_STEP)
+    def depart(self, at: float) -> float | None:
+        """Turn the grant for ``at`` into a departure now, or give it back (None) when it
+        no longer stands: a 429 put a hold over it, or late departures (a process the
+        machine descheduled) filled its window meanwhile. Windows count departures."""
+        with self._budgets.edit(self.route) as budget:
+            now = max(at, self._budgets.now())
+            granted = budget.granted
+            if at in granted:
+                granted.remove(at)
+            burst, span = self.shape(self.rate_in_force(budget, now))
+            departed = sum(1 for other in granted if now - span < other <= now)
+            if budget.hold_until > at or departed >= burst:
+                return None
+            granted.append(now)
+            granted.sort()
+            del granted[: -2 * self.capacity]
+            return now
+
+    def throttled(self, retry_in: float, sent_at: float) -> None:
+        """Vast answered 429 to a request sent at ``sent_at``: grant nothing for
+        ``retry_in`` seconds, and halve the rate unless it was cut after that send."""
+        with self._budgets.edit(self.route) as budget:
+            now = self._budgets.now()
+            budget.hold_until = max(budget.hold_until, now + retry_in)
+            if sent_at > budget.cut_at:
+                budget.rate = max(self.rate * MIN_SHARE, self.rate_in_force(budget, now) * DECREASE)
+                budget.cut_at = now
 
 
 _registry: dict[tuple[str, str], RoutePacer] = {}
+_hosts: dict[str, Budgets] = {}
 _registry_lock = threading.Lock()
 
 
 def shared_pacer(host: str, route: str, rate: float) -> RoutePacer:
-    """Return the process-wide pacer for ``route`` on ``host``."""
+    """Return the process-wide pacer for ``route`` on ``host``, drawing on the machine's
+    budget for ``host`` (see ``_budget``)."""
     with _registry_lock:
         pacer = _registry.get((host, route))
         if pacer is None:
-            pacer = _registry[(host, route)] = RoutePacer(rate)
+            budgets = _hosts.get(host)
+            if budgets is None:
+                budgets = _hosts[host] = budgets_for(host)
+            pacer = _registry[(host, route)] = RoutePacer(rate, route=route, budgets=budgets)
         return pacer

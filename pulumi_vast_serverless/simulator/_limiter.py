@@ -1,4 +1,5 @@
-"""Server-side rate limits per route and key, as ``client._routes.window`` defines them."""
+"""Server-side rate limits per route and client address, as ``client._routes.window`` defines
+them."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from ..client._routes import window
 
 
 class RateLimiter:
-    """A sliding window per (tenant, route); refused requests do not count."""
+    """A sliding window per (client address, route); refused requests do not count."""
 
     def __init__(
         self, thresholds: Mapping[str, float], clock: Callable[[], float] = time.monotonic
@@ -21,7 +22,7 @@ class RateLimiter:
         self._lock = threading.Lock()
         self._seen: dict[tuple[str, str], deque[float]] = {}
 
-    def admit(self, tenant: str, route: str) -> float | None:
+    def admit(self, client: str, route: str) -> float | None:
         """Count a request and return None, or return the seconds until one is allowed."""
         threshold = self._thresholds.get(route)
         if threshold is None:
@@ -29,7 +30,7 @@ class RateLimiter:
         capacity, span = window(threshold)
         with self._lock:
             now = self._clock()
-            seen = self._seen.setdefault((tenant, route), deque())
+            seen = self._seen.setdefault((client, route), deque())
             while seen and seen[0] <= now - span:
                 seen.popleft()
             if len(seen) >= capacity:

@@ -148,7 +148,8 @@ class _Handler(BaseHTTPRequestHandler):
         if (key or route.auth) and not state.accepts(key):
             raise _ReplyError(401, _BAD_KEY)
         if state.limiter is not None:
-            wait = state.limiter.admit(tenant, route_key)
+            # Vast counts per IP address (its API files), whatever the key.
+            wait = state.limiter.admit(self.client_address[0], route_key)
             if wait is not None:
                 threshold = state.limiter.threshold(route_key)
                 raise _ReplyError(

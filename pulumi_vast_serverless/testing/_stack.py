@@ -9,6 +9,7 @@ left to validate before any call with the key. A failure reads as one line
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -80,6 +81,9 @@ class LocalStack(auto.Stack):
 
     def up(self, *args: Any, **kwargs: Any) -> auto.UpResult:
         kwargs.setdefault("refresh", True)
+        # The summary's config without secrets: decrypting them costs the passphrase's key
+        # derivation once more (a third of a second of CPU per up).
+        kwargs.setdefault("show_secrets", False)
         try:
             return super().up(*args, **kwargs)
         except auto.CommandError as failure:
@@ -143,7 +147,7 @@ def local_stack(
     command = None
     if pulumi_bin_dir:
         env_vars["PATH"] = pulumi_bin_dir + os.pathsep + os.environ.get("PATH", "")
-        command = auto.PulumiCommand(root=str(Path(pulumi_bin_dir).parent))
+        command = _command(str(Path(pulumi_bin_dir).parent))
     settings = None
     if work_dir is None:
         settings = auto.ProjectSettings(
@@ -161,8 +165,8 @@ def local_stack(
         env_vars=env_vars,
         project_settings=settings,
     )
-    stack = auto.Stack.create_or_select(stack_name, workspace)
-    # Stack.create_or_select makes a plain Stack whatever the class it is called on.
+    stack = _open(stack_name, workspace, state)
+    # Stack.create and Stack.select make a plain Stack whatever the class they are called on.
     stack.__class__ = LocalStack
     assert isinstance(stack, LocalStack)
     stack.set_all_config(
@@ -172,3 +176,21 @@ def local_stack(
         }
     )
     return stack
+
+
+@functools.cache
+def _command(root: str) -> auto.PulumiCommand:
+    """The CLI under ``root``, once per process: making one runs `pulumi version`."""
+    return auto.PulumiCommand(root=root)
+
+
+def _open(stack_name: str, workspace: auto.LocalWorkspace, state: Path) -> auto.Stack:
+    """Select the stack when the backend holds one of that name, else create it: one CLI
+    call either way (``create_or_select`` tries a select first: two for a new stack)."""
+    known = any((state / ".pulumi" / "stacks").glob(f"**/{stack_name}.json"))
+    try:
+        if known:
+            return auto.Stack.select(stack_name, workspace)
+        return auto.Stack.create(stack_name, workspace)
+    except (auto.StackNotFoundError, auto.StackAlreadyExistsError):
+        return auto.Stack.create_or_select(stack_name, workspace)
