@@ -44,7 +44,7 @@ format: $(STAMP)
 
 # Build the sdist and wheel, install the wheel into a fresh virtualenv and use it.
 # The acceptance suite against the API at VAST_API_URL (default: Vast) with VAST_API_KEY.
-# It rents nothing; see the README.
+# It rents nothing, and writes a conformance record (live-record.jsonl); see the README.
 test-live: $(STAMP)
 	scripts/ensure-pulumi >/dev/null
 	$(BYTECODE)

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
+from ..conformance import Recorder, recorder_from_env
 from . import _routes
 from ._backoff import Backoff, retry_after_failure, server_error_backoff, transport_retry
 from ._config import (
@@ -89,6 +90,7 @@ class Transport:
         self.backoff = rate_limit_backoff or Backoff()
         self.server_backoff = server_error_backoff()
         self._sleep = sleep
+        self._recorder = recorder_from_env(self._api_key)
         self._session = requests.Session()
         self._session.headers["Authorization"] = f"Bearer {self._api_key}"
         self._session.headers["Accept"] = "application/json"
@@ -181,6 +183,8 @@ class Transport:
             else:
                 delay = None
             if delay is None:
+                if self._recorder is not None:
+                    _record(self._recorder, route, params, body, response, autoscaler)
                 return self._parse(method, url, path, response, accept)
             log.debug("%s %s -> %s; retry in %.2f s", method, url, status, delay)
             if delay > 0:
@@ -211,6 +215,33 @@ class Transport:
 
     def _scrub(self, text: str) -> str:
         return text.replace(self._api_key, "***") if self._api_key else text
+
+
+def _record(
+    recorder: Recorder,
+    route: str,
+    params: Mapping[str, str] | None,
+    body: Row | None,
+    response: requests.Response,
+    autoscaler: bool,
+) -> None:
+    """Add this exchange to the run's conformance record; a failure to write is logged."""
+    try:
+        answer, json_answer = response.json(), True
+    except ValueError:
+        answer, json_answer = None, False
+    try:
+        recorder.exchange(
+            api="autoscaler" if autoscaler else "api",
+            route=route,
+            params=list(params or {}),
+            sent=body,
+            status=response.status_code,
+            answer=answer,
+            json_answer=json_answer,
+        )
+    except OSError as exc:
+        log.warning("conformance record %s not written: %s", recorder.path, exc)
 
 
 def _json_body(response: requests.Response) -> Row | None:

@@ -15,9 +15,13 @@ TEMPLATE_TYPE = "pulumi-python:dynamic/vast:Template"
 READINESS_TYPE = "pulumi-python:dynamic/vast:Readiness"
 
 
+# Settings of the run, not of Vast: where pacing is shared, where exchanges are recorded.
+RUN_SETTINGS = ("VAST_PACING_DIR", "VAST_CONFORMANCE_RECORD")
+
+
 def clean_env() -> dict[str, str]:
     """The environment without any Vast settings, so tests choose them explicitly."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("VAST_")}
+    return {k: v for k, v in os.environ.items() if not k.startswith("VAST_") or k in RUN_SETTINGS}
 
 
 def with_provider(blob: str, **props: Any) -> dict[str, Any]:
