@@ -42,7 +42,6 @@ format: $(STAMP)
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-# Build the sdist and wheel, install the wheel into a fresh virtualenv and use it.
 # The acceptance suite against the API at VAST_API_URL (default: Vast) with VAST_API_KEY.
 # It rents nothing, and writes a conformance record (live-record.jsonl); see the README.
 test-live: $(STAMP)
@@ -50,6 +49,7 @@ test-live: $(STAMP)
 	$(BYTECODE)
 	$(PY) scripts/test_live.py
 
+# Build the sdist and wheel, install the wheel into a fresh virtualenv and use it.
 check-wheel: $(STAMP)
 	$(PY) scripts/check_wheel.py
 

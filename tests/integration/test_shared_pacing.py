@@ -1,6 +1,6 @@
 """Two provider processes on one throttled route, one key: on one machine they share one
-budget and Vast sees no 429; apart (as on two machines) they adapt to a fair share and
-both finish with a bounded number of 429s."""
+budget and Vast sees no 429; apart (no shared directory, as behind one NAT address) they
+adapt to a fair share and both finish with a bounded number of 429s."""
 
 from __future__ import annotations
 
