@@ -52,8 +52,8 @@ def first_error(output: str) -> str:
     """The first error line of the engine's output, prefixed with its resource; a plugin
     that failed to start gets what it printed (the reason) appended."""
     resource, printed = "", ""
-    diagnostics = output.split("Diagnostics:", 1)[-1]
-    for raw in diagnostics.splitlines():
+    diagnostics = output.split("Diagnostics:", 1)[-1].splitlines()
+    for index, raw in enumerate(diagnostics):
         line = raw.strip()
         header = re.fullmatch(r"(\S+:\S+) \((.+)\):", line)  # `<type token> (<name>):`
         if header:
@@ -68,11 +68,26 @@ def first_error(output: str) -> str:
         message = line.removeprefix("error: ").removeprefix("python inline source runtime error: ")
         message = _CHECK_FAILURE.sub("", message)  # the resource is named once, in front
         if line and not _FRAMING.search(message):
+            # The engine relays a plugin's stderr as it comes: before its error, or after.
+            printed = printed or _printed_after(diagnostics[index + 1 :])
             if "plugin" in message and printed:
                 message += f" ({printed})"
             return resource + message
     lines = [line.strip() for line in output.splitlines() if line.strip()]
     return lines[-1] if lines else "the Pulumi command failed"
+
+
+def _printed_after(lines: list[str]) -> str:
+    """The first line a plugin printed among the diagnostics after an error, if any."""
+    for raw in lines:
+        line = raw.strip()
+        if raw[:1].strip():
+            break  # the diagnostics are indented; "Resources:" and the rest are not
+        if re.fullmatch(r"\S+:\S+ \(.+\):", line) or not line:
+            continue
+        if not line.startswith("error: ") and not _FRAMING.search(line):
+            return line
+    return ""
 
 
 class LocalStack(auto.Stack):
