@@ -4,7 +4,7 @@ Installs the wheel into a fresh virtualenv (outside the repository, so nothing i
 from the checkout), imports the package, starts the simulator through the installed
 `vast-simulator` command and creates an endpoint on it, runs the README's quick start
 program (preview, up, destroy) with that virtualenv, and checks that the wheel ships
-`py.typed` and no tests.
+`py.typed`, the record of Vast as documented (conformance) and no tests.
 """
 
 from __future__ import annotations
@@ -56,13 +56,15 @@ def check_contents(wheel: Path) -> None:
     problems = []
     if f"{PACKAGE}/py.typed" not in names:
         problems.append("no py.typed")
+    if f"{PACKAGE}/conformance/documented.jsonl" not in names:
+        problems.append("no conformance/documented.jsonl")
     if tops != expected:
         problems.append(f"unexpected top-level entries {sorted(tops - expected)}")
     if any("/tests/" in name or name.startswith("tests/") for name in names):
         problems.append("ships tests")
     if problems:
         sys.exit(f"check-wheel: {wheel.name}: {'; '.join(problems)}")
-    print(f"{wheel.name}: {len(names)} files, py.typed shipped, no tests")
+    print(f"{wheel.name}: {len(names)} files, py.typed and documented.jsonl shipped, no tests")
 
 
 def readme_quickstart() -> str:
