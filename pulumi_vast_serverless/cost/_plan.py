@@ -143,9 +143,9 @@ class Plan:
     def endpoint_of(self, group: _Declared) -> _Declared | None:
         """The declared endpoint a group names (by ``endpoint_id=ep.id`` or by name)."""
         from ..resources._origins import owner  # the program side, where this runs
-        from ..resources.endpoint import Endpoint
 
-        resource = owner(group.props.get("endpoint_id"), Endpoint)
+        # Any owner will do: only a declared endpoint's resource can match below.
+        resource = owner(group.props.get("endpoint_id"), Resource)
         name = group.props.get("endpoint_name")
         for endpoint in self.endpoints:
             if endpoint.resource is resource or (
@@ -161,10 +161,9 @@ class Plan:
     def disk_of(self, group: _Declared) -> tuple[float, str]:
         """The group's template's recommended_disk_space (Vast's default 8 GB if unset)."""
         from ..resources._origins import owner
-        from ..resources.template import Template
 
         for name in ("template_hash", "template_id"):
-            template = owner(group.props.get(name), Template)
+            template = owner(group.props.get(name), Resource)
             for declared in self.templates:
                 if declared.resource is template:
                     disk = declared.props.get("recommended_disk_space")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Never
+from typing import Any, Never, Protocol, runtime_checkable
 
+import pulumi
 from pulumi import Input, Output, ResourceOptions
 from pulumi.dynamic import Resource
 
@@ -11,6 +12,7 @@ from ..providers import ReadinessProvider
 from ._origins import owner
 from ._outputs import output
 from ._props import refuse_unknown
+from .endpoint import Endpoint
 
 
 class Readiness(Resource, module="vast", name="Readiness"):
@@ -85,14 +87,23 @@ class Readiness(Resource, module="vast", name="Readiness"):
         super().__init__(ReadinessProvider(), resource_name, props, opts)
 
 
+@runtime_checkable
+class _Group(Protocol):
+    """What a wait needs of a ``Workergroup`` (which declares waits itself, so this module
+    names what it uses instead of importing it)."""
+
+    id: Output[Any]
+    endpoint_max_workers: Output[Any] | None
+
+    def what_runs(self) -> Output[list[Any]]: ...
+
+
 def _watched(opts: ResourceOptions | None) -> Output[list[Any]] | None:
     """Each workergroup of ``depends_on`` with what it runs: replaced or rolled, it has new
     workers, and the wait must run again."""
-    from .workergroup import Workergroup  # it declares Readiness resources itself
-
     depends = opts.depends_on if opts is not None else None
     resources: list[Any] = list(depends) if isinstance(depends, (list, tuple)) else [depends]
-    groups = [r for r in resources if isinstance(r, Workergroup)]
+    groups = [r for r in resources if isinstance(r, _Group)]
     if not groups:
         return None
     return Output.all(*[Output.all(g.id, g.what_runs()) for g in groups])
@@ -102,14 +113,11 @@ def _endpoint_cap(
     workergroup_id: Input[int | str] | None, endpoint_id: Input[int | str] | None
 ) -> Output[Any] | None:
     """The max_workers of the endpoint the wait is about, when this program declares it."""
-    from .endpoint import Endpoint
-    from .workergroup import Workergroup
-
     endpoint = owner(endpoint_id, Endpoint)
     if endpoint is not None:
         return endpoint.max_workers
-    group = owner(workergroup_id, Workergroup)
-    return group.endpoint_max_workers if group is not None else None
+    group = owner(workergroup_id, pulumi.Resource)
+    return group.endpoint_max_workers if isinstance(group, _Group) else None
 
 
 __all__ = ["Readiness"]

@@ -135,8 +135,10 @@ def test_rolling_update_false_cancels_the_roll_vast_starts(
     ]
     (cancel,) = [r["body"] for r in control.requests() if r["path"] == "/update_workers/"]
     assert cancel == {"workergroup_id": group_id, "cancel_update": True}
-    # The worker Vast began with finishes; the other keeps what it ran.
-    assert statuses(url, group_id) == ["update_rebooting", "stopped"]
+    # The worker Vast began with finishes (it is `update_ready` for its first second, so
+    # an `up` that quick finds it there); the other keeps what it ran.
+    assert statuses(url, group_id)[1] == "stopped"
+    wait_until(lambda: statuses(url, group_id) == ["update_rebooting", "stopped"], seconds=10)
 
 
 def test_up_waits_until_workers_serve_and_shows_progress_on_the_wait(
