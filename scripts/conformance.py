@@ -32,7 +32,7 @@ from pulumi_vast_serverless.conformance import (
     read_record,
     verdict,
 )
-from pulumi_vast_serverless.simulator import VARIANTS
+from pulumi_vast_serverless.simulator._variants import add_variant_option, parsed_variants
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -85,14 +85,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("record", type=Path, nargs="?", help="a record from make test-live")
-    parser.add_argument(
-        "--variant",
-        action="append",
-        default=[],
-        metavar="NAME=FORM",
-        help="replay against this documented form; "
-        + "; ".join(f"{name}: {'|'.join(forms)}" for name, forms in VARIANTS.items()),
-    )
+    add_variant_option(parser, "replay against this documented form")
     parser.add_argument(
         "--no-replay", action="store_true", help="compare with the shipped record instead"
     )
@@ -102,10 +95,7 @@ def main() -> None:
         "--write-documented", action="store_true", help="replay and ship the result"
     )
     args = parser.parse_args()
-    for item in args.variant:
-        name, _, form = item.partition("=")
-        if form not in VARIANTS.get(name, ()):
-            parser.error(f"--variant {item!r}: choose NAME=FORM from the list in --help")
+    parsed_variants(parser, args.variant)
     if args.write_documented:
         with tempfile.TemporaryDirectory() as scratch:
             fresh = Path(scratch) / "documented.jsonl"

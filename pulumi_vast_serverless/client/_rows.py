@@ -83,3 +83,11 @@ def matches_sent(row: Row, sent: Row) -> bool:
         elif name in row and not same_value(row[name], value):
             return False
     return True
+
+
+def object_id(value: int | str) -> int:
+    """An object id as a user gives it (``42`` or ``"42"``); TypeError for anything else."""
+    text = str(value).strip()
+    if not text.isdigit():
+        raise TypeError(f"an id is a positive whole number; got {value!r}")
+    return int(text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..client import VastClient
+from ..client._rows import object_id
 
 
 @dataclass(frozen=True)
@@ -30,12 +31,12 @@ class SpendRate:
 
 def get_endpoint_spend(endpoint_id: int | str) -> float | None:
     """An endpoint's current spend in USD per hour (None when Vast has no data for it)."""
-    return _client().endpoint_spend().get(_id(endpoint_id))
+    return _client().endpoint_spend().get(object_id(endpoint_id))
 
 
 def get_workergroup_spend(workergroup_id: int | str) -> float | None:
     """A workergroup's current spend in USD per hour (None when Vast has no data for it)."""
-    return _client().workergroup_spend().get(_id(workergroup_id))
+    return _client().workergroup_spend().get(object_id(workergroup_id))
 
 
 def get_spend_rate() -> SpendRate:
@@ -54,14 +55,8 @@ def spend_rate_of(client: VastClient) -> SpendRate:
     )
 
 
-def _id(value: int | str) -> int:
-    text = str(value).strip()
-    if not text.isdigit():
-        raise TypeError(f"an id is a positive whole number; got {value!r}")
-    return int(text)
-
-
 def _client() -> VastClient:
-    from ..providers._settings import program_settings, shared_client
+    # Imported here: the providers (pydantic, pulumi) load only when a read is made.
+    from ..providers._settings import program_client
 
-    return shared_client(program_settings())
+    return program_client()

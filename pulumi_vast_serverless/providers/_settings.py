@@ -151,3 +151,9 @@ def shared_client(settings: ProviderSettings) -> VastClient:
             client = VastClient(settings.api_key, base_url=settings.base_url)
             _clients[(settings.base_url, fingerprint)] = client
         return client
+
+
+def program_client() -> VastClient:
+    """The client of a program's own reads (lookups, spend): the stack's settings, else the
+    environment's."""
+    return shared_client(program_settings())

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Self
 
-from ..client import VastClient, VastLookupError
-from ..client._rows import Row
-from ..providers._settings import program_settings, shared_client
+from ..client import VastLookupError
+from ..client._rows import Row, object_id
+from ..providers._settings import program_client
 from ..providers.readiness import READY_STATUSES
 
 
@@ -100,7 +100,7 @@ def get_endpoint(*, endpoint_name: str | None = None, id: int | str | None = Non
     """
     if (endpoint_name is None) == (id is None):
         raise TypeError("get_endpoint takes exactly one of endpoint_name= and id=")
-    rows = _client().list_endpoints()
+    rows = program_client().list_endpoints()
     if id is not None:
         matches = [row for row in rows if str(row.get("id")) == str(id).strip()]
         wanted = f"with id {id}"
@@ -121,7 +121,7 @@ def get_endpoint(*, endpoint_name: str | None = None, id: int | str | None = Non
 def get_workergroups(*, endpoint_id: int | str) -> list[WorkergroupInfo]:
     """Return the workergroups attached to an endpoint (an empty list if it has none)."""
     wanted = str(endpoint_id).strip()
-    rows = _client().list_workergroups()
+    rows = program_client().list_workergroups()
     return [WorkergroupInfo.from_row(r) for r in rows if str(r.get("endpoint_id")) == wanted]
 
 
@@ -132,31 +132,25 @@ def get_workergroup_workers(workergroup_id: int | str) -> list[WorkerInfo]:
 
         ready = [w for w in get_workergroup_workers(1234) if w.ready]
     """
-    return [WorkerInfo.from_row(r) for r in _client().workergroup_workers(_id(workergroup_id))]
+    return [
+        WorkerInfo.from_row(r)
+        for r in program_client().workergroup_workers(object_id(workergroup_id))
+    ]
 
 
 def get_endpoint_workers(endpoint_id: int | str) -> list[WorkerInfo]:
     """The workers of every group of an endpoint and their states, read now."""
-    return [WorkerInfo.from_row(r) for r in _client().endpoint_workers(_id(endpoint_id))]
+    return [
+        WorkerInfo.from_row(r) for r in program_client().endpoint_workers(object_id(endpoint_id))
+    ]
 
 
 def get_workergroup_logs(workergroup_id: int | str, *, tail: int | None = None) -> str:
     """What Vast's engine logged about a workergroup: recruitments, offers it found none
     of, errors, rolling updates (the last ``tail`` lines)."""
-    return _client().workergroup_logs(_id(workergroup_id), tail=tail)
+    return program_client().workergroup_logs(object_id(workergroup_id), tail=tail)
 
 
 def get_endpoint_logs(endpoint_id: int | str, *, tail: int | None = None) -> str:
     """What Vast's engine logged about an endpoint and its workergroups."""
-    return _client().endpoint_logs(_id(endpoint_id), tail=tail)
-
-
-def _id(value: int | str) -> int:
-    text = str(value).strip()
-    if not text.isdigit():
-        raise TypeError(f"an id is a positive whole number; got {value!r}")
-    return int(text)
-
-
-def _client() -> VastClient:
-    return shared_client(program_settings())
+    return program_client().endpoint_logs(object_id(endpoint_id), tail=tail)

@@ -8,7 +8,8 @@ import signal
 import sys
 from types import FrameType
 
-from . import VARIANTS, Simulator
+from . import Simulator
+from ._variants import add_variant_option, parsed_variants
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -34,19 +35,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         help="enforce Vast's documented per-route limits (default) or none",
     )
     parser.add_argument("--state", metavar="PATH", help="keep state in this SQLite file")
-    parser.add_argument(
-        "--variant",
-        action="append",
-        default=[],
-        metavar="NAME=FORM",
-        help="where Vast's documents disagree, answer in this documented form; "
-        + "; ".join(f"{name}: {'|'.join(forms)}" for name, forms in VARIANTS.items()),
-    )
+    add_variant_option(parser, "where Vast's documents disagree, answer in this documented form")
     args = parser.parse_args(argv)
-    for item in args.variant:
-        name, sep, form = item.partition("=")
-        if not sep or form not in VARIANTS.get(name, ()):
-            parser.error(f"--variant {item!r}: choose NAME=FORM from the list in --help")
+    args.variants = parsed_variants(parser, args.variant)
     return args
 
 
@@ -59,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
         api_keys=args.api_keys,
         rate_limits=args.rate_limits,
         state_path=args.state,
-        variants=dict(item.split("=", 1) for item in args.variant),
+        variants=args.variants,
     )
 
     def _stop(signum: int, frame: FrameType | None) -> None:

@@ -39,22 +39,21 @@ def search_offers(call: Call) -> Row:
 def endpoint_spend(call: Call) -> Row:
     """GET /serverless/endpoints/spend: each endpoint's current $/h; null for one the
     engine has never given a worker (no data)."""
-    ids = [int(row["id"]) for row in call.store.rows("endpoints", call.tenant)]
-    spend = _current(call, lambda worker: worker.endpoint_id)
-    return {
-        "success": True,
-        "endpoints": [{"id": i, "hourly_spend": spend.get(i)} for i in ids],
-        "data_timestamp": time.time(),
-    }
+    return _spend_per(call, "endpoints", lambda worker: worker.endpoint_id)
 
 
 def workergroup_spend(call: Call) -> Row:
     """GET /serverless/workergroups/spend: each workergroup's current $/h (or null)."""
-    ids = [int(row["id"]) for row in call.store.rows("workergroups", call.tenant)]
-    spend = _current(call, lambda worker: worker.group_id)
+    return _spend_per(call, "workergroups", lambda worker: worker.group_id)
+
+
+def _spend_per(call: Call, table: str, key: Any) -> Row:
+    """The spend answer for each object of ``table``, its workers found by ``key``."""
+    ids = [int(row["id"]) for row in call.store.rows(table, call.tenant)]
+    spend = _current(call, key)
     return {
         "success": True,
-        "workergroups": [{"id": i, "hourly_spend": spend.get(i)} for i in ids],
+        table: [{"id": i, "hourly_spend": spend.get(i)} for i in ids],
         "data_timestamp": time.time(),
     }
 

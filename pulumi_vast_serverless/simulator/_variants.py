@@ -7,6 +7,7 @@ client to every one.
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import dataclass, fields
 
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -58,3 +59,26 @@ class Variants:
         """Back to the defaults."""
         for name, choices in CHOICES.items():
             setattr(self, name, choices[0])
+
+
+def add_variant_option(parser: argparse.ArgumentParser, purpose: str) -> None:
+    """``--variant NAME=FORM`` (repeatable); ``--help`` lists every choice after ``purpose``."""
+    parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="NAME=FORM",
+        help=f"{purpose}; "
+        + "; ".join(f"{name}: {'|'.join(forms)}" for name, forms in CHOICES.items()),
+    )
+
+
+def parsed_variants(parser: argparse.ArgumentParser, items: list[str]) -> dict[str, str]:
+    """``--variant`` items as ``{name: form}``; a wrong one stops with the parser's error."""
+    chosen: dict[str, str] = {}
+    for item in items:
+        name, sep, form = item.partition("=")
+        if not sep or form not in CHOICES.get(name, ()):
+            parser.error(f"--variant {item!r}: choose NAME=FORM from the list in --help")
+        chosen[name] = form
+    return chosen
