@@ -105,8 +105,10 @@ class MachineBudgets:
             try:
                 routes = self._read()
                 budget = routes.setdefault(route, RouteBudget())
+                before = asdict(budget)
                 yield budget
-                self._write(routes)
+                if asdict(budget) != before:  # a look (available, span) writes nothing
+                    self._write(routes)
             except OSError as exc:
                 self._give_up(exc)
             finally:

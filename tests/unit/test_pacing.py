@@ -147,6 +147,19 @@ def test_a_torn_budget_file_is_started_over(tmp_path: Path) -> None:
     assert json.loads(budget_file.read_text())["POST /endptjobs/"]["granted"] == [100.0, 100.0]
 
 
+def test_a_look_at_the_machine_budget_writes_nothing(tmp_path: Path) -> None:
+    budget_file = tmp_path / "host.json"
+    pacer = RoutePacer(
+        2, route="GET /autojobs/", margin=0.0, budgets=MachineBudgets(budget_file, FakeClock())
+    )
+    assert pacer.available() == 2
+    assert not budget_file.exists()
+    pacer.reserve()
+    written = budget_file.stat().st_ino  # each write renames a new file into place
+    assert pacer.available() == 1
+    assert budget_file.stat().st_ino == written
+
+
 def test_grants_a_clock_jump_left_far_ahead_are_forgotten(tmp_path: Path) -> None:
     budget_file = tmp_path / "host.json"
     budget_file.write_text(json.dumps({"GET /autojobs/": {"granted": [9e9], "hold_until": 9e9}}))
