@@ -1,0 +1,86 @@
+"""``local_stack``'s outputs: what the SDK's own reading gives, with fewer CLI calls."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+from pulumi import automation as auto
+
+from pulumi_vast_serverless.testing import local_stack
+from tests.support.keys import KEY_A
+
+
+def stack_of(program: Any, state: Path, engine_dir: str) -> auto.Stack:
+    # No resource: the program never reaches the API, so no simulator is needed.
+    return local_stack(
+        program,
+        state_dir=state,
+        api_url="http://127.0.0.1:9",
+        api_key=KEY_A,
+        pulumi_bin_dir=engine_dir,
+    )
+
+
+def output_calls(stack: auto.Stack, monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Record the `stack output` CLI calls ``stack`` makes from now on."""
+    calls: list[list[str]] = []
+    run = stack._run_pulumi_cmd_sync
+
+    def recorded(args: list[str], *rest: Any) -> auto.CommandResult:
+        if args[:2] == ["stack", "output"]:
+            calls.append(list(args))
+        return run(args, *rest)
+
+    monkeypatch.setattr(stack, "_run_pulumi_cmd_sync", recorded)
+    return calls
+
+
+def as_pairs(outputs: auto.OutputMap) -> dict[str, tuple[Any, bool]]:
+    return {k: (v.value, v.secret) for k, v in outputs.items()}
+
+
+def test_outputs_without_secrets_take_one_call_and_match_the_sdk(
+    tmp_path: Path, engine_dir: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def program() -> None:
+        pulumi.export("count", 3)
+        pulumi.export("names", ["a", "b"])
+        pulumi.export("nested", {"x": {"y": "z"}})
+
+    stack = stack_of(program, tmp_path, engine_dir)
+    calls = output_calls(stack, monkeypatch)
+    result = stack.up()
+    assert len(calls) == 1
+    assert "--show-secrets" not in calls[0]
+    expected = {
+        "count": (3, False),
+        "names": (["a", "b"], False),
+        "nested": ({"x": {"y": "z"}}, False),
+    }
+    assert as_pairs(result.outputs) == expected
+    assert as_pairs(auto.Stack.outputs(stack)) == expected  # the SDK's own reading
+
+
+def test_secret_outputs_are_read_in_plaintext_and_marked_as_the_sdk_marks_them(
+    tmp_path: Path, engine_dir: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def program() -> None:
+        pulumi.export("plain", "visible")
+        pulumi.export("token", pulumi.Output.secret("s3cr3t"))
+        pulumi.export("inside", {"key": pulumi.Output.secret("hidden"), "open": 1})
+
+    stack = stack_of(program, tmp_path, engine_dir)
+    calls = output_calls(stack, monkeypatch)
+    result = stack.up()
+    assert [("--show-secrets" in call) for call in calls] == [False, True]
+    assert as_pairs(result.outputs) == as_pairs(auto.Stack.outputs(stack))
+    assert as_pairs(result.outputs) == {
+        "plain": ("visible", False),
+        "token": ("s3cr3t", True),
+        # The SDK marks a value secret only when all of it is; a secret inside still
+        # needs the plaintext call to be read.
+        "inside": ({"key": "hidden", "open": 1}, False),
+    }
