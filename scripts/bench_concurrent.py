@@ -1,12 +1,14 @@
 """`python scripts/bench.py concurrent K N G`: K stacks of N x G at once, one account.
 
-K processes (as a CI matrix or a monorepo's app stacks would run them) each `up` a stack of
-N endpoints with G workergroups, through the real engine, against one simulator process
-with Vast's documented limits, all with one API key; then each destroys its stack, again
-at once. Per step: the wall time from the first start to the last end, the requests by
-route, the 429s, whether every stack ended as declared, and the ratio wall / (floor +
-engine): "floor" is the least time the limits allow for all the requests sent, "engine" an
-empty program's `up` in one such process, measured in the same round.
+K processes (as a CI matrix or a monorepo's app stacks would run them) each open a stack of
+N endpoints with G workergroups (select or create it, set its config, as a CI job does
+before its `up`), then all `up` at the same moment, through the real engine, against one
+simulator process with Vast's documented limits, all with one API key; then each destroys
+its stack, again at once. Per step: the wall time from that moment to the last `up` (or
+`destroy`) returning, the requests by route, the 429s, whether every stack ended as
+declared, and the ratio wall / (floor + engine): "floor" is the least time the limits allow
+for all the requests sent, "engine" an empty program's `up` in one such process, timed the
+same way in the same round (as `scale` and `quickstart` time theirs).
 
 `--alone` gives each process its own pacing budget (`VAST_PACING_DIR=off`): the pacers share
 only through Vast's answers, as processes sharing one address without a shared directory
@@ -15,6 +17,7 @@ only through Vast's answers, as processes sharing one address without a shared d
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -59,7 +62,8 @@ def stack_program(index: int, endpoints: int, groups: int) -> None:
 
 
 def one_stack(action: str, url: str, index: int, endpoints: int, groups: int, state: str) -> None:
-    """The child process: `up` or `destroy` one stack."""
+    """The child process: open one stack, say "ready", wait for "go", `up` or `destroy`
+    it, say "done"."""
     stack = local_stack(
         lambda: stack_program(index, endpoints, groups),
         state_dir=state,
@@ -68,37 +72,55 @@ def one_stack(action: str, url: str, index: int, endpoints: int, groups: int, st
         stack_name=f"s{index}",
         pulumi_bin_dir=os.environ["VAST_BENCH_BIN"],
     )
+    print("ready", flush=True)
+    sys.stdin.readline()
     getattr(stack, action)()
+    print("done", flush=True)
 
 
 def run_children(
     action: str, sim: Simulator, tmp: str, shape: list[tuple[int, int, int]], alone: bool
 ) -> tuple[float, bool]:
-    """Start one process per (index, N, G) at once; the wall until the last ends, and
-    whether every one succeeded."""
+    """Start one process per (index, N, G); once every one has opened its stack, start
+    them at once: the wall until the last is done, and whether every one succeeded."""
     env = {**os.environ, "VAST_BENCH_BIN": engine_dir()}
     if alone:
         env["VAST_PACING_DIR"] = "off"
     else:
         env["VAST_PACING_DIR"] = str(Path(tmp, "pacing"))
-    started = time.monotonic()
     children = [
         subprocess.Popen(
             [sys.executable, str(SCRIPT), action, sim.url, str(i), str(n), str(g), tmp + f"/s{i}"],
             env=env,
-            stdout=subprocess.DEVNULL,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         for i, n, g in shape
     ]
-    ok = True
+    opened = [_said(child, "ready") for child in children]
+    started = time.monotonic()
+    for child in children:
+        assert child.stdin is not None
+        with contextlib.suppress(BrokenPipeError):  # it failed to open: reported below
+            child.stdin.write("go\n")
+            child.stdin.flush()
+    done = [_said(child, "done") for child in children]
+    wall = time.monotonic() - started
+    ok = all(opened) and all(done)
     for child in children:
         _, err = child.communicate()
         if child.returncode:
             ok = False
             print(f"  a stack failed: {err.strip().splitlines()[-1:]}", file=sys.stderr)
-    return time.monotonic() - started, ok
+    return wall, ok
+
+
+def _said(child: subprocess.Popen[str], word: str) -> bool:
+    """Wait for ``child`` to print ``word``; False if it ended first."""
+    assert child.stdout is not None
+    return child.stdout.readline().strip() == word
 
 
 def deployed_as_declared(sim: Simulator, stacks: int, endpoints: int, groups: int) -> bool:
