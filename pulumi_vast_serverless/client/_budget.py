@@ -41,7 +41,7 @@ HORIZON = 120.0
 class RouteBudget:
     """One route's pacing state: what was granted, what Vast asked, the rate in force."""
 
-    #: The latest send times granted, oldest first (at most the route's burst).
+    #: The latest send times granted, oldest first (at most twice the route's burst).
     granted: list[float] = field(default_factory=list)
     #: Nothing is granted before this (Vast's Retry-After).
     hold_until: float = 0.0

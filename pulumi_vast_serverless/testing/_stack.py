@@ -32,7 +32,7 @@ _FRAMING = re.compile(
 
 
 # What `pulumi stack output --json` shows in place of a secret value.
-_SECRET_SHOWN_AS = json.dumps("[secret]")
+_SECRET_SHOWN_AS = "[secret]"  # noqa: S105 (a placeholder, not a password)
 # How the engine words a provider's check failure, before the reason itself.
 _CHECK_FAILURE = re.compile(r"^\S+ resource '[^']*'(: property \S+ value \{.*?\})? has a problem: ")
 
@@ -106,13 +106,14 @@ class LocalStack(auto.Stack):
         among the outputs, the masked answer is the plaintext.
         """
         masked = self._run_pulumi_cmd_sync(["stack", "output", "--json"]).stdout
-        if _SECRET_SHOWN_AS not in masked:
+        if json.dumps(_SECRET_SHOWN_AS) not in masked:
             return {k: auto.OutputValue(v, secret=False) for k, v in json.loads(masked).items()}
         hidden = json.loads(masked)
         command = ["stack", "output", "--json", "--show-secrets"]
         plaintext = json.loads(self._run_pulumi_cmd_sync(command).stdout)
         return {
-            k: auto.OutputValue(v, secret=hidden.get(k) == "[secret]") for k, v in plaintext.items()
+            k: auto.OutputValue(v, secret=hidden.get(k) == _SECRET_SHOWN_AS)
+            for k, v in plaintext.items()
         }
 
     def up(self, *args: Any, **kwargs: Any) -> auto.UpResult:
