@@ -41,7 +41,8 @@ HORIZON = 120.0
 class RouteBudget:
     """One route's pacing state: what was granted, what Vast asked, the rate in force."""
 
-    #: The latest send times granted, oldest first (at most twice the route's burst).
+    #: Send times, oldest first: departures still inside a window (an answered one moved
+    #: back to its answer, see ``_pacing``) and grants booked ahead.
     granted: list[float] = field(default_factory=list)
     #: Nothing is granted before this (Vast's Retry-After).
     hold_until: float = 0.0

@@ -170,6 +170,8 @@ class Transport:
                 "%s %s -> %s in %.0f ms", method, url, status, (time.monotonic() - started) * 1000
             )
             retry_after = response.headers.get("Retry-After")
+            if pacer is not None and status != 429:
+                pacer.answered(sent_at)
             if status == 429:
                 limited += 1
                 delay = self.backoff.delay(limited, retry_after)

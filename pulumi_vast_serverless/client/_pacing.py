@@ -13,6 +13,13 @@ Several share it two ways:
   together and grow alike converge to equal shares, and one left alone is back at full
   speed within seconds. Growth goes by the clock, not by answers, so a sender cut low
   does not need many requests to recover.
+
+Windows: Vast counts a request when it arrives, we know when it leaves. An answer proves
+the request arrived before it, so an answered request counts from its answer (the tight
+bound: on a fast link the next window opens a few milliseconds after this one, not a fixed
+margin later); one not answered yet counts from its departure plus a margin. Grants are
+booked as if every request were answered at once, and checked when due against what is
+known then: a grant that would crowd a window waits, in its place, for the count to drop.
 """
 
 from __future__ import annotations
@@ -25,9 +32,12 @@ from collections.abc import Callable
 from ._budget import Budgets, ProcessBudgets, RouteBudget, budgets_for
 from ._routes import window
 
-# Vast counts arrivals and we count departures; the margin absorbs the difference in
-# latency between two requests of the same window.
+# Vast counts arrivals and we count departures: a request not answered yet is assumed to
+# arrive within this margin after it left (an answered one counts from its answer).
 WINDOW_MARGIN = 0.05
+# A grant checked again once its window's count drops lands this much after that moment,
+# so float rounding cannot make it find the same count again.
+_AFTER = 1e-6
 # AIMD: a 429 multiplies the rate by DECREASE; it grows back by GROWTH x the documented
 # rate per second (from half to full in 5 s).
 DECREASE = 0.5
@@ -67,7 +77,7 @@ class RoutePacer:
         return min(self.rate, budget.rate + GROWTH * self.rate * (now - budget.cut_at))
 
     def shape(self, rate: float) -> tuple[int, float]:
-        """The burst and the span of one window at ``rate``."""
+        """The burst and the span of one window at ``rate``, the margin included."""
         rate = min(rate, self.rate)
         burst = max(1, min(self.capacity, math.floor(self.capacity * rate / self.rate + 1e-9)))
         return burst, burst / rate + self.margin
@@ -79,17 +89,22 @@ class RoutePacer:
             return self.shape(self.rate_in_force(budget, self._budgets.now()))[1]
 
     def reserve(self) -> tuple[float, float]:
-        """Book the next send time: (seconds to wait for it, the time itself)."""
+        """Book the next send time: (seconds to wait for it, the time itself).
+
+        Booked as if the requests before it were answered at once (no margin); ``depart``
+        checks it against what is known when it is due.
+        """
         with self._budgets.edit(self.route) as budget:
             now = self._budgets.now()
             burst, span = self.shape(self.rate_in_force(budget, now))
+            # Departures a window ago count no more; every later one may still.
+            budget.granted = [other for other in budget.granted if other > now - span]
             at = max(now, budget.hold_until)
             if budget.granted:
                 at = max(at, budget.granted[-1])
                 if len(budget.granted) >= burst:
-                    at = max(at, budget.granted[-burst] + span)
+                    at = max(at, budget.granted[-burst] + span - self.margin)
             budget.granted.append(at)
-            del budget.granted[: -2 * self.capacity]
             return at - now, at
 
     def available(self) -> int:
@@ -103,32 +118,54 @@ class RoutePacer:
             return max(0, burst - recent)
 
     def wait(self) -> float:
-        """Block until this thread may send; return its send time (for ``throttled``)."""
+        """Block until this thread may send; return its send time (for ``answered`` and
+        ``throttled``)."""
+        delay, at = self.reserve()
         while True:
-            delay, at = self.reserve()
             if delay > 0:
                 self._sleep(delay)
-            sent = self.depart(at)
+            sent, later = self.depart(at)
             if sent is not None:
                 return sent
+            delay, at = self.reserve() if later is None else (later - self._budgets.now(), later)
 
-    def depart(self, at: float) -> float | None:
-        """Turn the grant for ``at`` into a departure now, or give it back (None) when it
-        no longer stands: a 429 put a hold over it, or late departures (a process the
-        machine descheduled) filled its window meanwhile. Windows count departures."""
+    def depart(self, at: float) -> tuple[float | None, float | None]:
+        """Turn the grant for ``at`` into a departure now: (the send time, None). When the
+        window is still full (requests before it not answered yet, or late departures of a
+        process the machine descheduled), the grant moves, in its place, to the moment the
+        count drops: (None, that time). Under a hold for a 429, it is given back: (None,
+        None), to be booked again."""
         with self._budgets.edit(self.route) as budget:
             now = max(at, self._budgets.now())
             granted = budget.granted
             if at in granted:
                 granted.remove(at)
+            if budget.hold_until > at:
+                return None, None
             burst, span = self.shape(self.rate_in_force(budget, now))
-            departed = sum(1 for other in granted if now - span < other <= now)
-            if budget.hold_until > at or departed >= burst:
-                return None
+            counted = [other for other in granted if now - span < other <= now]
+            if len(counted) >= burst:
+                later = min(counted) + span + _AFTER
+                granted.append(later)
+                granted.sort()
+                return None, later
             granted.append(now)
             granted.sort()
-            del granted[: -2 * self.capacity]
-            return now
+            return now, None
+
+    def answered(self, sent_at: float) -> None:
+        """The request sent at ``sent_at`` has its answer: it reached Vast by now, so it
+        counts from now rather than from its departure plus the margin, when that is
+        sooner."""
+        if self._budgets.now() - sent_at >= self.margin:
+            return  # a slow answer: the margin is the sooner bound (no lock taken)
+        with self._budgets.edit(self.route) as budget:
+            reached_by = self._budgets.now()
+            if sent_at in budget.granted and reached_by - sent_at < self.margin:
+                budget.granted.remove(sent_at)
+                # Stored minus the margin, as windows add it back to every entry.
+                budget.granted.append(reached_by - self.margin)
+                budget.granted.sort()
 
     def throttled(self, retry_in: float, sent_at: float) -> None:
         """Vast answered 429 to a request sent at ``sent_at``: grant nothing for

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import platformdirs
@@ -40,13 +41,45 @@ def test_first_requests_up_to_the_threshold_go_at_once() -> None:
     assert delays(pacer, 4) == [0, 0, 0, 0]
 
 
-def test_the_next_request_waits_for_the_window_to_slide() -> None:
+def sleeping_on(clock: FakeClock) -> Callable[[float], None]:
+    """A sleep that moves ``clock`` on."""
+
+    def sleep(seconds: float) -> None:
+        clock.now += seconds
+
+    return sleep
+
+
+def test_an_unanswered_request_holds_its_slot_until_departure_plus_the_margin() -> None:
     clock = FakeClock()
-    pacer = RoutePacer(2, clock=clock, margin=0.05)
-    pacer.reserve()
+    pacer = RoutePacer(2, clock=clock, margin=0.05, sleep=sleeping_on(clock))
+    pacer.wait()
     clock.now += 0.3
-    pacer.reserve()
-    assert pacer.reserve()[0] == pytest.approx(0.75)  # first grant at 100.0, span 1.05
+    pacer.wait()
+    assert pacer.wait() == pytest.approx(101.05)  # booked at 101.0, checked, moved on
+
+
+def test_an_answered_request_counts_from_its_answer() -> None:
+    """Vast saw the request before it answered: a fast answer opens the next window early."""
+    clock = FakeClock()
+    pacer = RoutePacer(2, clock=clock, margin=0.05, sleep=sleeping_on(clock))
+    sent = [pacer.wait(), pacer.wait()]
+    clock.now += 0.004
+    for at in sent:
+        pacer.answered(at)
+    assert pacer.wait() == pytest.approx(101.004)
+    assert pacer.wait() == pytest.approx(101.004)
+    assert pacer.wait() == pytest.approx(102.054)  # these two were not answered
+
+
+def test_a_slow_answer_keeps_the_margin() -> None:
+    """An answer later than the margin says less than the margin already assumes."""
+    clock = FakeClock()
+    pacer = RoutePacer(1, clock=clock, margin=0.05, sleep=sleeping_on(clock))
+    sent = pacer.wait()
+    clock.now += 0.2
+    pacer.answered(sent)
+    assert pacer.wait() == pytest.approx(101.05)
 
 
 def test_any_window_holds_at_most_the_threshold() -> None:
@@ -192,19 +225,22 @@ def test_a_directory_that_cannot_be_made_paces_the_process_alone(
 
 def test_windows_count_departures_so_a_late_one_makes_a_later_grant_wait() -> None:
     """A process the machine descheduled sends its grant late: the grants booked after it
-    are checked against the real departure, not the booked time."""
+    are checked against the real departure, not the booked time, and wait in place."""
     clock = FakeClock()
     pacer = RoutePacer(2, clock=clock, margin=0.0)
     (_, a), (_, b), (_, c), (_, d) = (pacer.reserve() for _ in range(4))
     assert [a, b, c, d] == [100.0, 100.0, 101.0, 101.0]
-    assert pacer.depart(b) == 100.0
+    assert pacer.depart(b) == (100.0, None)
     clock.now = 100.6
-    assert pacer.depart(a) == 100.6  # late
+    assert pacer.depart(a) == (100.6, None)  # late
     clock.now = 101.0
-    assert pacer.depart(c) is None  # a, c and d would share one second: booked again
-    assert pacer.depart(d) == 101.0
-    delay, _ = pacer.reserve()
-    assert delay == pytest.approx(0.6)  # a second after the late one
+    sent, later = pacer.depart(c)  # a, c and d would share one second
+    assert sent is None
+    assert later == pytest.approx(101.6)  # when the late one leaves the window
+    assert pacer.depart(d) == (101.0, None)
+    assert later is not None
+    clock.now = later
+    assert pacer.depart(later) == (later, None)
 
 
 def test_a_grant_a_429_put_under_a_hold_is_booked_again() -> None:
@@ -212,4 +248,4 @@ def test_a_grant_a_429_put_under_a_hold_is_booked_again() -> None:
     pacer = RoutePacer(4, clock=clock, margin=0.0)
     _, at = pacer.reserve()
     pacer.throttled(1.0, sent_at=99.0)  # another thread's request, sent before
-    assert pacer.depart(at) is None
+    assert pacer.depart(at) == (None, None)
