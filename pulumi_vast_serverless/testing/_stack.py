@@ -95,8 +95,9 @@ def _printed_after(lines: list[str]) -> str:
 
 class LocalStack(auto.Stack):
     """``auto.Stack`` that refreshes first on ``up`` and ``destroy`` (unless told
-    ``refresh=False``), fails with one line (``StackError``), and reads outputs with one
-    CLI call when none is secret."""
+    ``refresh=False``), fails with one line (``StackError``), reads outputs with one CLI
+    call when none is secret, and leaves secrets out of its results' summaries (each
+    decryption derives the passphrase's key again)."""
 
     def outputs(self) -> auto.OutputMap:
         """The outputs of the last update, as ``auto.Stack.outputs`` gives them.
@@ -128,6 +129,7 @@ class LocalStack(auto.Stack):
 
     def destroy(self, *args: Any, **kwargs: Any) -> auto.DestroyResult:
         kwargs.setdefault("refresh", True)
+        kwargs.setdefault("show_secrets", False)  # as for up
         try:
             return super().destroy(*args, **kwargs)
         except auto.CommandError as failure:
@@ -140,6 +142,7 @@ class LocalStack(auto.Stack):
             _one_line(failure)
 
     def refresh(self, *args: Any, **kwargs: Any) -> auto.RefreshResult:
+        kwargs.setdefault("show_secrets", False)  # as for up
         try:
             return super().refresh(*args, **kwargs)
         except auto.CommandError as failure:

@@ -1,4 +1,5 @@
-"""``local_stack``'s outputs: what the SDK's own reading gives, with fewer CLI calls."""
+"""``local_stack``'s outputs: what the SDK's own reading gives, with fewer CLI calls; and
+no call that decrypts secrets where none is read."""
 
 from __future__ import annotations
 
@@ -26,11 +27,18 @@ def stack_of(program: Any, state: Path, engine_dir: str) -> auto.Stack:
 
 def output_calls(stack: auto.Stack, monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """Record the `stack output` CLI calls ``stack`` makes from now on."""
+    return cli_calls(stack, monkeypatch, ["stack", "output"])
+
+
+def cli_calls(
+    stack: auto.Stack, monkeypatch: pytest.MonkeyPatch, prefix: list[str] | None = None
+) -> list[list[str]]:
+    """Record the CLI calls ``stack`` makes from now on (those starting with ``prefix``)."""
     calls: list[list[str]] = []
     run = stack._run_pulumi_cmd_sync
 
     def recorded(args: list[str], *rest: Any) -> auto.CommandResult:
-        if args[:2] == ["stack", "output"]:
+        if prefix is None or args[: len(prefix)] == prefix:
             calls.append(list(args))
         return run(args, *rest)
 
@@ -84,3 +92,22 @@ def test_secret_outputs_are_read_in_plaintext_and_marked_as_the_sdk_marks_them(
         # needs the plaintext call to be read.
         "inside": ({"key": "hidden", "open": 1}, False),
     }
+
+
+def test_up_refresh_and_destroy_decrypt_nothing_they_do_not_show(
+    tmp_path: Path, engine_dir: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SDK reads each result's summary with ``--show-secrets``: the CLI then derives
+    the passphrase's key once more (a third of a second of CPU), for config secrets the
+    summary never needed."""
+
+    def program() -> None:
+        pulumi.export("count", 3)
+
+    stack = stack_of(program, tmp_path, engine_dir)
+    calls = cli_calls(stack, monkeypatch)
+    stack.up()
+    stack.refresh()
+    stack.destroy()
+    assert ["stack", "history"] in [call[:2] for call in calls]  # the summaries were read
+    assert [call for call in calls if "--show-secrets" in call] == []
