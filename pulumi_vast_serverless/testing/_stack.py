@@ -170,9 +170,9 @@ def local_stack(
     ``pulumi_bin_dir`` is a directory holding ``pulumi`` and
     ``pulumi-resource-pulumi-python``; without it the CLI on PATH is used. ``work_dir`` is
     a project directory to use as it is (its ``Pulumi.yaml`` and ``Pulumi.<stack>.yaml``,
-    which this writes the API settings into); without it a temporary project named
-    ``project_name`` is made. ``up`` and ``destroy`` refresh first unless given
-    ``refresh=False``.
+    which this writes the API settings into); without it a project named ``project_name``
+    is kept in ``state_dir`` (``projects/<project>/<stack>/``), with the stack's config.
+    ``up`` and ``destroy`` refresh first unless given ``refresh=False``.
     """
     state = Path(state_dir).resolve()
     state.mkdir(parents=True, exist_ok=True)
@@ -190,6 +190,11 @@ def local_stack(
         command = _command(str(Path(pulumi_bin_dir).parent))
     settings = None
     if work_dir is None:
+        # Not Pulumi's default, a new temporary directory per workspace that nothing removes:
+        # a test suite would leave hundreds behind. One per stack also keeps each stack's
+        # config file apart from its siblings' when several run at once.
+        work_dir = state / "projects" / project_name / stack_name
+        work_dir.mkdir(parents=True, exist_ok=True)
         settings = auto.ProjectSettings(
             name=project_name,
             runtime="python",
@@ -199,7 +204,7 @@ def local_stack(
     else:
         env_vars["PULUMI_BACKEND_URL"] = state.as_uri()
     workspace = auto.LocalWorkspace(
-        work_dir=None if work_dir is None else str(work_dir),
+        work_dir=str(work_dir),
         program=program,
         pulumi_command=command,
         env_vars=env_vars,

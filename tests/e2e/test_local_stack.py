@@ -3,6 +3,7 @@ no call that decrypts secrets where none is read."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -111,3 +112,20 @@ def test_up_refresh_and_destroy_decrypt_nothing_they_do_not_show(
     stack.destroy()
     assert ["stack", "history"] in [call[:2] for call in calls]  # the summaries were read
     assert [call for call in calls if "--show-secrets" in call] == []
+
+
+def test_the_project_lives_in_the_state_dir_and_keeps_its_config(
+    tmp_path: Path, engine_dir: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pulumi's default project directory is a new temporary one per workspace, never
+    removed: every ``local_stack`` of a test suite left one behind."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    state = tmp_path / "state"
+    stack = stack_of(lambda: None, state, engine_dir)
+    stack.set_config("extra", auto.ConfigValue("kept"))
+    assert list(temp.iterdir()) == []
+    assert Path(stack.workspace.work_dir) == state / "projects" / "vast-local" / "local"
+    again = stack_of(lambda: None, state, engine_dir)
+    assert again.get_config("extra").value == "kept"
