@@ -80,6 +80,8 @@ class _Writes:
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._taken: set[int] = set()
+        # What this process's own creates made (adoptions excluded): objects new this run.
+        self._made: set[int] = set()
         self._under_way = 0
         self._on_wire = 0
 
@@ -133,6 +135,16 @@ class _Writes:
     def take(self, object_id: int) -> None:
         with self._cond:
             self._taken.add(object_id)
+
+    def made(self, object_id: int) -> None:
+        """Take ``object_id`` as an object a create of this process made."""
+        with self._cond:
+            self._taken.add(object_id)
+            self._made.add(object_id)
+
+    def was_made(self, object_id: int) -> bool:
+        with self._cond:
+            return object_id in self._made
 
     def take_first(self, candidates: list[int]) -> int | None:
         """Atomically take the lowest candidate no one has taken."""
@@ -399,6 +411,11 @@ class VastClient:
         """Whether a create or adoption of this process took ``object_id``."""
         return int(object_id) in self._writes[collection]
 
+    def created_here(self, collection: str, object_id: int) -> bool:
+        """Whether a create of this process made ``object_id`` (an adoption does not count):
+        the object is new in this run, so nothing an earlier run left hangs off it."""
+        return self._writes[collection].was_made(int(object_id))
+
     # Internals
 
     def _settle_reads(self, collection: str, timeout: float) -> None:
@@ -443,7 +460,7 @@ class VastClient:
         except (VastServerError, VastTransportError) as exc:
             failure = exc
         else:
-            self._writes[collection].take(object_id)
+            self._writes[collection].made(object_id)
             return object_id
         if isinstance(failure, VastTransportError) and not failure.maybe_sent:
             raise failure
@@ -470,6 +487,7 @@ class VastClient:
             found = self._find_created(collection, fields, known_ids)
             if found is not None:
                 log.info("POST %s lost its answer (%s); it created id %s", collection, exc, found)
+                self._writes[collection].made(found)
                 return found
         url = self.base_url + collection
         if still_running:
@@ -477,7 +495,7 @@ class VastClient:
         # A 5xx or a dropped connection means Vast is done with the request, and the list
         # shows it did not commit: one resend is safe.
         object_id = self._post_create(collection, fields)
-        self._writes[collection].take(object_id)
+        self._writes[collection].made(object_id)
         return object_id
 
     def _post_create(self, collection: str, fields: dict[str, Any]) -> int:

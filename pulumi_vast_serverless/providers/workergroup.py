@@ -165,7 +165,11 @@ class WorkergroupProvider(VastProvider):
 
     def create_or_adopt(self, inputs: dict[str, Any], fields: dict[str, Any]) -> tuple[int, bool]:
         """Create the group, or find the twin to adopt: (id, adopting)."""
-        rows = self.list_rows(snapshot=True)
+        rows: list[Row] = []
+        # An endpoint this process created holds no group but the ones it creates itself:
+        # no earlier run can have left one there, so there is nothing to look for.
+        if not self.client.created_here(_routes.ENDPOINTS, fields["endpoint_id"]):
+            rows = self.list_rows(snapshot=True)
         twins = [row for row in rows if self.is_twin(row, fields)]
         ids = ", ".join(str(row["id"]) for row in twins)
         try:

@@ -9,6 +9,7 @@ import pytest
 from pulumi.output import Unknown
 
 from pulumi_vast_serverless import VastClient
+from pulumi_vast_serverless.client._offer_query import DEFAULT_FILTERS
 from pulumi_vast_serverless.providers._properties import (
     ENDPOINT_PROPS,
     PROVIDER_ONLY,
@@ -440,6 +441,33 @@ def test_adopt_existing_takes_over_and_applies_the_declared_config(
     assert outs["adopt_existing"] is True
     assert writes(control)[-1] == f"PUT /api/v0/endptjobs/{existing}/"
     assert len(client.list_endpoints(fresh=True)) == 1
+
+
+def test_a_group_on_an_endpoint_this_process_created_is_created_without_a_look(
+    host: ProviderHost, blobs: dict[str, str], client: VastClient, control: SimulatorControl
+) -> None:
+    """The look before a group's create finds groups an interrupted `up` left: none can
+    hang off an endpoint this process made. On an endpoint it adopted, the look stays."""
+    existing = client.create_endpoint(endpoint_name="old")
+    left = client.create_workergroup(
+        endpoint_id=existing, template_hash="h", search_params=DEFAULT_FILTERS
+    )
+    endpoint_id, _, _ = create_endpoint(host, blobs[ENDPOINT_TYPE], endpoint_name="new")
+    group = with_provider(blobs[WORKERGROUP_TYPE], endpoint_id=endpoint_id, template_hash="h")
+    before = len(control.requests())
+    host.create(host.check(group)[0])
+    # The create, then its read-back.
+    assert api_requests(control)[before:] == ["POST /api/v0/autojobs/", "GET /api/v0/autojobs/"]
+
+    adopted, _, _ = create_endpoint(
+        host, blobs[ENDPOINT_TYPE], endpoint_name="old", adopt_existing=True
+    )
+    twin = with_provider(blobs[WORKERGROUP_TYPE], endpoint_id=adopted, template_hash="h")
+    with pytest.raises(grpc.RpcError) as caught:
+        host.create(host.check(twin)[0])
+    assert f"workergroup {left} on endpoint {existing} already runs" in (
+        caught.value.details() or ""
+    )
 
 
 @pytest.mark.parametrize("route", ["POST /endptjobs/", "POST /workergroups/"])
