@@ -44,6 +44,9 @@ class RouteBudget:
     #: Send times, oldest first: departures still inside a window (an answered one moved
     #: back to its answer, see ``_pacing``) and grants booked ahead.
     granted: list[float] = field(default_factory=list)
+    #: Those of ``granted`` still ahead that yield (see ``_pacing``): a request that does
+    #: not yield may be booked before them.
+    yielding: list[float] = field(default_factory=list)
     #: Nothing is granted before this (Vast's Retry-After).
     hold_until: float = 0.0
     #: Requests per second allowed now: the documented rate, lower after Vast's 429s.
@@ -147,6 +150,7 @@ class MachineBudgets:
 def _sane(budget: RouteBudget, now: float) -> RouteBudget:
     """Drop what a clock jump left in the future."""
     budget.granted = [float(at) for at in budget.granted if at <= now + HORIZON]
+    budget.yielding = [float(at) for at in budget.yielding if at in budget.granted]
     budget.hold_until = min(float(budget.hold_until), now + HORIZON)
     budget.cut_at = min(float(budget.cut_at), now)
     return budget

@@ -440,9 +440,11 @@ class VastClient:
         finally:
             self._lists[collection].note_write()
 
-    def _list(self, collection: str, on_send: Callable[[], None]) -> list[Row]:
+    def _list(
+        self, collection: str, on_send: Callable[[], None], yields: Callable[[], bool]
+    ) -> list[Row]:
         try:
-            body = self._http.request("GET", collection, on_send=on_send)
+            body = self._http.request("GET", collection, on_send=on_send, yields=yields)
         except VastValidationError as exc:
             if exc.status == 400 and _EMPTY_ACCOUNT.match(exc.vast_message.strip()):
                 return []  # Vast's answer for an account that has none yet

@@ -121,13 +121,15 @@ class Transport:
         key_in_body: bool = False,
         anonymous: bool = False,
         on_send: Callable[[], None] | None = None,
+        yields: Callable[[], bool] | None = None,
         accept: Callable[[Row], bool] | None = None,
     ) -> Row:
         """Send one request and return the JSON body of a success.
 
         Every attempt is paced; 429s are retried, and so are 5xx answers and lost answers
         of idempotent requests (see ``_backoff``). ``on_send`` is called just before each
-        attempt leaves, so callers can tell how fresh the answer is. ``accept`` lets a
+        attempt leaves, so callers can tell how fresh the answer is; ``yields`` whether it
+        may leave each window's last slot to others (see ``_pacing``). ``accept`` lets a
         ``success: false`` answer through when it is not a failure (Vast's "Existing
         Template Found"). ``key_in_body`` adds ``api_key`` to the body, as Vast's own client
         does for the autoscaler's writes (the header alone may not be read there);
@@ -141,7 +143,7 @@ class Transport:
             body = {**(body or {}), "api_key": self._api_key}
         limited = failed = 0
         while True:
-            sent_at = pacer.wait() if pacer is not None else 0.0
+            sent_at = pacer.wait(yields) if pacer is not None else 0.0
             if on_send is not None:
                 on_send()
             started = time.monotonic()

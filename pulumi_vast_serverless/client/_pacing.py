@@ -20,6 +20,12 @@ bound: on a fast link the next window opens a few milliseconds after this one, n
 margin later); one not answered yet counts from its departure plus a margin. Grants are
 booked as if every request were answered at once, and checked when due against what is
 known then: a grant that would crowd a window waits, in its place, for the count to drop.
+
+Yielding: a request whose answer may be old (a look before a create, which takes any list
+of the last seconds) leaves each window's last slot to requests that must follow a write
+(a read-back), and those may be booked before it. When stacks start at once, their looks
+would otherwise take every slot of the first windows while the first creates wait for
+their read-backs.
 """
 
 from __future__ import annotations
@@ -38,6 +44,8 @@ WINDOW_MARGIN = 0.05
 # A grant checked again once its window's count drops lands this much after that moment,
 # so float rounding cannot make it find the same count again.
 _AFTER = 1e-6
+# How often a yielding request waiting for its grant checks whether it still yields.
+_RECHECK = 0.05
 # AIMD: a 429 multiplies the rate by DECREASE; it grows back by GROWTH x the documented
 # rate per second (from half to full in 5 s).
 DECREASE = 0.5
@@ -88,23 +96,30 @@ class RoutePacer:
         with self._budgets.edit(self.route) as budget:
             return self.shape(self.rate_in_force(budget, self._budgets.now()))[1]
 
-    def reserve(self) -> tuple[float, float]:
+    def reserve(self, yields: bool = False) -> tuple[float, float]:
         """Book the next send time: (seconds to wait for it, the time itself).
 
         Booked as if the requests before it were answered at once (no margin); ``depart``
-        checks it against what is known when it is due.
+        checks it against what is known when it is due. A request that does not yield is
+        booked ahead of grants that do; one that yields leaves each window's last slot.
         """
         with self._budgets.edit(self.route) as budget:
             now = self._budgets.now()
             burst, span = self.shape(self.rate_in_force(budget, now))
             # Departures a window ago count no more; every later one may still.
             budget.granted = [other for other in budget.granted if other > now - span]
+            budget.yielding = [y for y in budget.yielding if y > now and y in budget.granted]
+            ahead = budget.granted if yields else _without(budget.granted, budget.yielding)
+            room = _room(burst, yields)
             at = max(now, budget.hold_until)
-            if budget.granted:
-                at = max(at, budget.granted[-1])
-                if len(budget.granted) >= burst:
-                    at = max(at, budget.granted[-burst] + span - self.margin)
+            if ahead:
+                at = max(at, ahead[-1])
+                if len(ahead) >= room:
+                    at = max(at, ahead[-room] + span - self.margin)
             budget.granted.append(at)
+            budget.granted.sort()
+            if yields:
+                budget.yielding.append(at)
             return at - now, at
 
     def available(self) -> int:
@@ -117,19 +132,33 @@ class RoutePacer:
             recent = sum(1 for at in budget.granted if at > now - span)
             return max(0, burst - recent)
 
-    def wait(self) -> float:
+    def wait(self, yields: Callable[[], bool] | None = None) -> float:
         """Block until this thread may send; return its send time (for ``answered`` and
-        ``throttled``)."""
-        delay, at = self.reserve()
+        ``throttled``). ``yields`` says whether the request still yields (it stops when a
+        request that must not wait joins it)."""
+        yielding = yields is not None and yields()
+        delay, at = self.reserve(yielding)
         while True:
+            if delay > 0 and yielding:
+                self._sleep(min(delay, _RECHECK))
+                if yields is not None and not yields():
+                    self.cancel(at)
+                    yielding = False
+                    delay, at = self.reserve()
+                else:
+                    delay = at - self._budgets.now()
+                continue
             if delay > 0:
                 self._sleep(delay)
-            sent, later = self.depart(at)
+            sent, later = self.depart(at, yielding)
             if sent is not None:
                 return sent
-            delay, at = self.reserve() if later is None else (later - self._budgets.now(), later)
+            if later is None:
+                delay, at = self.reserve(yielding)
+            else:
+                delay, at = later - self._budgets.now(), later
 
-    def depart(self, at: float) -> tuple[float | None, float | None]:
+    def depart(self, at: float, yields: bool = False) -> tuple[float | None, float | None]:
         """Turn the grant for ``at`` into a departure now: (the send time, None). When the
         window is still full (requests before it not answered yet, or late departures of a
         process the machine descheduled), the grant moves, in its place, to the moment the
@@ -138,20 +167,30 @@ class RoutePacer:
         with self._budgets.edit(self.route) as budget:
             now = max(at, self._budgets.now())
             granted = budget.granted
-            if at in granted:
-                granted.remove(at)
+            _discard(granted, at)
+            _discard(budget.yielding, at)
             if budget.hold_until > at:
                 return None, None
             burst, span = self.shape(self.rate_in_force(budget, now))
-            counted = [other for other in granted if now - span < other <= now]
-            if len(counted) >= burst:
-                later = min(counted) + span + _AFTER
+            counted = sorted(other for other in granted if now - span < other <= now)
+            room = _room(burst, yields)
+            if len(counted) >= room:
+                # The moment enough of them leave the window for this one to fit.
+                later = counted[len(counted) - room] + span + _AFTER
                 granted.append(later)
                 granted.sort()
+                if yields:
+                    budget.yielding.append(later)
                 return None, later
             granted.append(now)
             granted.sort()
             return now, None
+
+    def cancel(self, at: float) -> None:
+        """Give back the grant for ``at`` unused."""
+        with self._budgets.edit(self.route) as budget:
+            _discard(budget.granted, at)
+            _discard(budget.yielding, at)
 
     def answered(self, sent_at: float) -> None:
         """The request sent at ``sent_at`` has its answer: it reached Vast by now, so it
@@ -176,6 +215,25 @@ class RoutePacer:
             if sent_at > budget.cut_at:
                 budget.rate = max(self.rate * MIN_SHARE, self.rate_in_force(budget, now) * DECREASE)
                 budget.cut_at = now
+
+
+def _room(burst: int, yields: bool) -> int:
+    """A request leaves only when its window holds fewer than this many others: a
+    yielding one leaves the last slot free."""
+    return max(1, burst - 1) if yields else burst
+
+
+def _without(times: list[float], others: list[float]) -> list[float]:
+    """``times`` less one entry per entry of ``others`` (both sorted or not)."""
+    left = list(times)
+    for other in others:
+        _discard(left, other)
+    return left
+
+
+def _discard(times: list[float], at: float) -> None:
+    if at in times:
+        times.remove(at)
 
 
 _registry: dict[tuple[str, str], RoutePacer] = {}

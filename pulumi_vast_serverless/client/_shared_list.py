@@ -29,14 +29,17 @@ from ._errors import VastError, with_hint
 Row = dict[str, Any]
 # The longest a fresh read waits for sibling writes under way before it leaves.
 SETTLE_SECONDS = 0.5
-# The fetch calls its argument just before the request leaves (each attempt).
-Fetch = Callable[[Callable[[], None]], list[Row]]
+# The fetch calls its first argument just before the request leaves (each attempt); its
+# second says whether the request may yield its turn (only looks, ``snapshot=True``, wait).
+Fetch = Callable[[Callable[[], None], Callable[[], bool]], list[Row]]
 
 
 @dataclass
 class _Request:
     result: Future[list[Row]] = field(default_factory=Future)
     sent_at: float | None = None
+    #: Whether every caller is a look, whose rows may be old: the request can wait.
+    yields: bool = False
 
 
 class SharedList:
@@ -81,8 +84,9 @@ class SharedList:
                 pending.sent_at is None or self._usable(pending.sent_at, asked, after)
             ):
                 request, leader = pending, False
+                request.yields = request.yields and snapshot
             else:
-                request = self._pending = _Request()
+                request = self._pending = _Request(yields=snapshot)
                 leader = True
         if leader:
             if fresh and self._settle is not None:
@@ -111,7 +115,7 @@ class SharedList:
                     self.requests += 1
 
         try:
-            rows = self._fetch(mark_sent)
+            rows = self._fetch(mark_sent, lambda: request.yields)
         except BaseException as exc:
             self._finish(request)
             request.result.set_exception(exc)

@@ -249,3 +249,47 @@ def test_a_grant_a_429_put_under_a_hold_is_booked_again() -> None:
     _, at = pacer.reserve()
     pacer.throttled(1.0, sent_at=99.0)  # another thread's request, sent before
     assert pacer.depart(at) == (None, None)
+
+
+def test_a_yielding_request_leaves_the_windows_last_slot_to_one_that_does_not() -> None:
+    """A look's rows may be old; a read-back's may not: the look waits for the next window
+    and the read-back, asked later, goes first."""
+    pacer = RoutePacer(3, clock=FakeClock(), margin=0.0)
+    assert delays(pacer, 2) == [0, 0]
+    assert pacer.reserve(yields=True)[0] == pytest.approx(1.0)
+    assert pacer.reserve()[0] == 0  # booked ahead of the look
+    assert pacer.reserve()[0] == pytest.approx(1.0)  # with the look: two of three
+    assert pacer.reserve(yields=True)[0] == pytest.approx(2.0)  # that window keeps its last
+    assert pacer.reserve(yields=True)[0] == pytest.approx(2.0)
+    assert pacer.reserve(yields=True)[0] == pytest.approx(3.0)
+
+
+def test_a_request_stops_yielding_when_a_read_that_must_not_wait_joins_it() -> None:
+    clock = FakeClock()
+    pacer = RoutePacer(3, clock=clock, margin=0.0, sleep=sleeping_on(clock))
+    pacer.wait()
+    pacer.wait()
+    joined = {"now": False}
+
+    def still_yields() -> bool:
+        return not joined["now"]
+
+    def sleep(seconds: float) -> None:
+        clock.now += seconds
+        joined["now"] = True  # a read-back joins while the look waits
+
+    pacer._sleep = sleep
+    assert pacer.wait(still_yields) == pytest.approx(100.05)  # not 101: the last slot
+    pacer._sleep = sleeping_on(clock)
+    assert pacer.wait() == pytest.approx(101.0)  # the cancelled grant left nothing behind
+
+
+def test_a_yielding_grant_due_in_a_window_one_short_of_full_moves_on() -> None:
+    pacer = RoutePacer(3, clock=FakeClock(), margin=0.0)
+    _, look = pacer.reserve(yields=True)
+    pacer.reserve()
+    pacer.reserve()  # the window holds two besides the look when it is due
+    sent, later = pacer.depart(look, yields=True)
+    assert sent is None
+    assert later == pytest.approx(101.0, abs=1e-5)
+    assert pacer.depart(pacer.reserve()[1])[0] == 100.0  # the slot the look left

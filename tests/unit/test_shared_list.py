@@ -8,12 +8,12 @@ from collections.abc import Callable
 
 import pytest
 
-from pulumi_vast_serverless.client._shared_list import Row, SharedList
+from pulumi_vast_serverless.client._shared_list import Fetch, Row, SharedList
 from tests.support.clock import FakeClock
 
 
-def counting_fetch(calls: list[int]) -> Callable[[Callable[[], None]], list[Row]]:
-    def fetch(on_send: Callable[[], None]) -> list[Row]:
+def counting_fetch(calls: list[int]) -> Fetch:
+    def fetch(on_send: Callable[[], None], yields: Callable[[], bool]) -> list[Row]:
         on_send()
         calls.append(1)
         return [{"id": len(calls)}]
@@ -25,7 +25,7 @@ def test_concurrent_readers_share_one_request() -> None:
     gate = threading.Event()
     calls: list[int] = []
 
-    def fetch(on_send: Callable[[], None]) -> list[Row]:
+    def fetch(on_send: Callable[[], None], yields: Callable[[], bool]) -> list[Row]:
         gate.wait(5)  # held before it leaves: everyone who arrives meanwhile joins it
         on_send()
         calls.append(1)
@@ -82,7 +82,7 @@ def test_a_request_in_flight_since_before_a_fresh_call_is_not_joined() -> None:
     release = threading.Event()
     calls: list[int] = []
 
-    def fetch(on_send: Callable[[], None]) -> list[Row]:
+    def fetch(on_send: Callable[[], None], yields: Callable[[], bool]) -> list[Row]:
         on_send()
         calls.append(1)
         number = len(calls)
@@ -104,7 +104,7 @@ def test_a_request_in_flight_since_before_a_fresh_call_is_not_joined() -> None:
 
 
 def test_callers_get_private_copies() -> None:
-    shared = SharedList(lambda on_send: [{"id": 1, "tags": {"a": 1}}], ttl=60.0)
+    shared = SharedList(lambda on_send, yields: [{"id": 1, "tags": {"a": 1}}], ttl=60.0)
     first = shared.get()
     first[0]["tags"]["a"] = 99
     assert shared.get()[0]["tags"] == {"a": 1}
@@ -113,7 +113,7 @@ def test_callers_get_private_copies() -> None:
 def test_a_failed_request_is_not_kept() -> None:
     attempts: list[int] = []
 
-    def flaky(on_send: Callable[[], None]) -> list[Row]:
+    def flaky(on_send: Callable[[], None], yields: Callable[[], bool]) -> list[Row]:
         on_send()
         attempts.append(1)
         if len(attempts) == 1:
@@ -125,3 +125,46 @@ def test_a_failed_request_is_not_kept() -> None:
         shared.get()
     assert shared.get() == []
     assert len(attempts) == 2
+
+
+def test_a_look_yields_until_a_read_that_must_not_wait_joins_it() -> None:
+    """A look takes old rows, so its request may wait its turn; a fresh read joining it
+    needs it now."""
+    joined = threading.Event()
+    seen: list[bool] = []
+
+    def fetch(on_send: Callable[[], None], yields: Callable[[], bool]) -> list[Row]:
+        seen.append(yields())
+        joined.wait(5)
+        seen.append(yields())
+        on_send()
+        return [{"id": 1}]
+
+    asked: list[float] = []
+
+    def clock() -> float:
+        asked.append(time.monotonic())
+        return asked[-1]
+
+    shared = SharedList(fetch, ttl=5.0, clock=clock)
+    look = threading.Thread(target=lambda: shared.get(snapshot=True))
+    look.start()
+    while not seen:
+        time.sleep(0.005)
+    other_look = threading.Thread(target=lambda: shared.get(snapshot=True))
+    other_look.start()
+    while len(asked) < 2:
+        time.sleep(0.005)
+    pending = shared._pending
+    assert pending is not None
+    assert pending.yields  # looks alone: it may wait
+    fresh = threading.Thread(target=lambda: shared.get(fresh=True))
+    fresh.start()
+    deadline = time.monotonic() + 5
+    while pending.yields and time.monotonic() < deadline:
+        time.sleep(0.005)
+    joined.set()
+    for thread in (look, other_look, fresh):
+        thread.join(5)
+    assert seen == [True, False]
+    assert shared.requests == 1
