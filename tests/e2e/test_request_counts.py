@@ -1,7 +1,8 @@
 """How many requests each step of a 4 x 2 stack sends (counts, not times).
 
 Creates are one POST each; reads are shared: a list answers every operation whose needs
-it meets, so lists stay far below one per create. An up or destroy refreshes first (one
+it meets, so lists stay far below one per create (and a group on an endpoint the same up
+created needs no look before its create). An up or destroy refreshes first (one
 list of each kind, whatever the size), so an unchanged up sends those two only; a preview
 one offer search per distinct search (its cost estimate); a destroy deletes, and looks
 once for other stacks' groups before deleting the endpoints.
@@ -51,7 +52,12 @@ def test_each_step_sends_only_what_it_needs(engine_dir: str, tmp_path: Path) -> 
             )
 
         stack.up()
+        log = control.requests()[seen:]
         up = sent()
+        # A group on an endpoint this up created needs no look for one an earlier run left:
+        # the first workergroup list is a read-back, after the first create.
+        paths = [f"{r['method']} {r['path'].split('/')[3]}" for r in log]
+        assert paths.index("POST autojobs") < paths.index("GET autojobs")
         assert up["POST endptjobs"] == ENDPOINTS
         assert up["POST autojobs"] == ENDPOINTS * GROUPS
         # One look before the creates, then reads after them, shared.
