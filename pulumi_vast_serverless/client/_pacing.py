@@ -25,7 +25,8 @@ Yielding: a request whose answer may be old (a look before a create, which takes
 of the last seconds) leaves each window's last slot to requests that must follow a write
 (a read-back), and those may be booked before it. When stacks start at once, their looks
 would otherwise take every slot of the first windows while the first creates wait for
-their read-backs.
+their read-backs. A look yields for one window at most: under a steady stream of
+read-backs from other stacks it would otherwise never find its window free.
 """
 
 from __future__ import annotations
@@ -135,13 +136,14 @@ class RoutePacer:
     def wait(self, yields: Callable[[], bool] | None = None) -> float:
         """Block until this thread may send; return its send time (for ``answered`` and
         ``throttled``). ``yields`` says whether the request still yields (it stops when a
-        request that must not wait joins it)."""
+        request that must not wait joins it, or after one window)."""
         yielding = yields is not None and yields()
         delay, at = self.reserve(yielding)
+        patience = self._budgets.now() + self.span
         while True:
             if delay > 0 and yielding:
                 self._sleep(min(delay, _RECHECK))
-                if yields is not None and not yields():
+                if (yields is not None and not yields()) or self._budgets.now() >= patience:
                     self.cancel(at)
                     yielding = False
                     delay, at = self.reserve()

@@ -293,3 +293,27 @@ def test_a_yielding_grant_due_in_a_window_one_short_of_full_moves_on() -> None:
     assert sent is None
     assert later == pytest.approx(101.0, abs=1e-5)
     assert pacer.depart(pacer.reserve()[1])[0] == 100.0  # the slot the look left
+
+
+def test_a_look_yields_for_one_window_at_most() -> None:
+    """Other stacks' read-backs, one a second on a 2/s route, would keep every window from
+    being free for a look that always left the last slot."""
+    clock = FakeClock()
+    pacer = RoutePacer(2, clock=clock, margin=0.0)
+    others: list[float] = []
+
+    def busy(seconds: float) -> None:
+        clock.now += seconds
+        if not others or clock.now - others[-1] >= 0.9:  # someone else's read-back
+            delay, at = pacer.reserve()
+            if delay == 0:
+                sent, _ = pacer.depart(at)
+                assert sent is not None
+                others.append(sent)
+        assert clock.now < 110, "the look never left"
+
+    pacer._sleep = busy
+    busy(0.0)
+    sent = pacer.wait(lambda: True)
+    assert sent <= 100.0 + 2 * 1.0
+    assert_at_most([*others, sent], 2, 1.0)
