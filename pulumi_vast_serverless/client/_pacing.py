@@ -139,7 +139,8 @@ class RoutePacer:
         request that must not wait joins it, or after one window)."""
         yielding = yields is not None and yields()
         delay, at = self.reserve(yielding)
-        patience = self._budgets.now() + self.span
+        # Only a yielding request needs it: ``span`` reads the (machine's) budget once more.
+        patience = self._budgets.now() + self.span if yielding else math.inf
         while True:
             if delay > 0 and yielding:
                 self._sleep(min(delay, _RECHECK))
@@ -226,7 +227,7 @@ def _room(burst: int, yields: bool) -> int:
 
 
 def _without(times: list[float], others: list[float]) -> list[float]:
-    """``times`` less one entry per entry of ``others`` (both sorted or not)."""
+    """``times`` less one entry per entry of ``others``, in the order of ``times``."""
     left = list(times)
     for other in others:
         _discard(left, other)
