@@ -1,7 +1,10 @@
 """Benchmarks with figures for the notes: `python scripts/bench.py NAME [ARGS]`.
 
 - `scale [N] [G]` (default 10 2): an N x G stack (N endpoints, G workergroups each)
-  through the real engine against a simulator process enforcing Vast's documented limits.
+  through the real engine against a simulator process enforcing Vast's documented limits
+  (`--reading`: interval, token-bucket or per-second; `--penalty` tokens; `--strict X`:
+  the simulator's thresholds X times the documented ones while the client paces to the
+  documented ones, as when Vast is stricter than its files).
   For each step (up, unchanged up, preview, refresh, update of every endpoint, destroy)
   it prints the wall time, the requests by route, the 429s, the floor the limits allow
   for those requests, and the ratio wall / (floor + engine), where "engine" is the wall
@@ -15,6 +18,13 @@
   sharing one pacing budget (they adapt from Vast's answers only).
 - `cost`: a few stacks' preview cost estimates against what the simulator bills them in a
   simulated hour (`bench_cost.py`); the worst case is never below the bill.
+- `learning [N] [G]` (default 10 2): two `up`s of an N x G stack on a machine that has
+  learned nothing (a new pacing directory), against a simulator `--strict` times (default
+  2) as strict as documented, on one port: the first run's 429s, then the second's (it
+  starts at what the first learned).
+
+Everything runs at Vast's own scale (no VAST_RATE_LIMIT_SCALE), each command with a pacing
+directory of its own (nothing learned before).
 
 The simulator runs as its own process (`VAST_BENCH_SIMULATOR_PYTHONPATH` chooses which
 package provides it, `VAST_BENCH_SIMULATOR_ARGS` adds options), so the package under test
@@ -30,6 +40,7 @@ import os
 import re
 import runpy
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -67,14 +78,38 @@ class Simulator:
     def log(self) -> list[dict[str, Any]]:
         return list(requests.get(self.root + "/_sim/requests", timeout=10).json())
 
-    def limits(self) -> dict[str, float]:
-        return dict(requests.get(self.root + "/_sim/limits", timeout=10).json())
+    def limits(self) -> Limits:
+        return Limits(**requests.get(self.root + "/_sim/limits", timeout=10).json())
+
+
+@dataclass
+class Limits:
+    """What the simulator enforces: its reading, scale and per-route figures."""
+
+    reading: str
+    scale: float
+    thresholds: dict[str, float]
+
+
+# How the simulators of this run enforce limits (set from the command line).
+READING = {"reading": "interval", "strict": 1.0, "penalty": 0.0}
+
+
+def simulator_args() -> list[str]:
+    return [
+        "--rate-limits",
+        str(READING["reading"]),
+        "--limit-scale",
+        str(READING["strict"]),
+        "--penalty-tokens",
+        str(READING["penalty"]),
+    ]
 
 
 @contextmanager
-def simulator() -> Iterator[Simulator]:
-    """A simulator process with Vast's documented limits."""
-    env = dict(os.environ)
+def simulator(port: int = 0) -> Iterator[Simulator]:
+    """A simulator process enforcing the run's reading of Vast's documented limits."""
+    env = {k: v for k, v in os.environ.items() if k != "VAST_RATE_LIMIT_SCALE"}
     if os.environ.get("VAST_BENCH_SIMULATOR_PYTHONPATH"):
         env["PYTHONPATH"] = os.environ["VAST_BENCH_SIMULATOR_PYTHONPATH"]
     process = subprocess.Popen(
@@ -83,7 +118,8 @@ def simulator() -> Iterator[Simulator]:
             "-m",
             "pulumi_vast_serverless.simulator",
             "--port",
-            "0",
+            str(port),
+            *simulator_args(),
             *os.environ.get("VAST_BENCH_SIMULATOR_ARGS", "").split(),
         ],
         stdout=subprocess.PIPE,
@@ -104,15 +140,20 @@ def route_of(entry: dict[str, Any]) -> str:
     return f"{entry['method']} {_ID.sub('/{id}/', path)}"
 
 
-def floor_seconds(per_route: Counter[str], limits: dict[str, float]) -> float:
-    """The least time Vast's limits allow for these requests (the simulator's window:
-    a burst of floor(rate) per capacity/rate seconds)."""
+def floor_seconds(per_route: Counter[str], limits: Limits) -> float:
+    """The least time the simulator's limits allow for these requests: under the interval
+    and token-bucket readings one threshold between two requests of a route; under the
+    per-second one a burst of floor(rate) per capacity/rate seconds."""
     least = 0.0
     for route, count in per_route.items():
-        rate = limits.get(route)
-        if rate:
-            capacity = max(1, math.floor(rate))
-            least = max(least, (math.ceil(count / capacity) - 1) * capacity / rate)
+        figure = limits.thresholds.get(route)
+        if not figure:
+            continue
+        if limits.reading == "per-second":
+            capacity = max(1, math.floor(figure))
+            least = max(least, (math.ceil(count / capacity) - 1) * capacity / figure)
+        else:
+            least = max(least, (count - 1) * figure)
     return least
 
 
@@ -139,7 +180,8 @@ class Rounds:
         by_route = ", ".join(f"{r} {n}" for r, n in sorted(self.last.routes.items()))
         return (
             f"{self.name:<14} wall {median(self.walls):6.2f}s ({min(self.walls):.2f}-"
-            f"{max(self.walls):.2f})  requests {sent:3d}  429s {self.last.throttled:2d}  floor "
+            f"{max(self.walls):.2f})  requests {sent:3d}  429s {self.last.throttled:2d} "
+            f"({self.last.throttled / max(1, sent + self.last.throttled):.0%})  floor "
             f"{self.last.floor:5.2f}s  ratio {median(self.ratios):4.2f} ({min(self.ratios):.2f}-"
             f"{max(self.ratios):.2f})  [{by_route}]"
         )
@@ -199,8 +241,8 @@ def empty_up(sim: Simulator, bin_dir: str, state: str) -> float:
     return time.monotonic() - started
 
 
-def scale(endpoints: int = 10, groups: int = 2, rounds: int = 3) -> None:
-    spec = {"min_load": 1.0}
+def grid(endpoints: int, groups: int, spec: dict[str, float]) -> Callable[[], None]:
+    """The program of an N x G stack; ``spec["min_load"]`` is read at each run."""
 
     def program() -> None:
         for n in range(endpoints):
@@ -214,6 +256,12 @@ def scale(endpoints: int = 10, groups: int = 2, rounds: int = 3) -> None:
                 )
         pulumi.export("n", endpoints)
 
+    return program
+
+
+def scale(endpoints: int = 10, groups: int = 2, rounds: int = 3) -> None:
+    spec = {"min_load": 1.0}
+    program = grid(endpoints, groups, spec)
     bin_dir = engine_dir()
     results = []
     for _ in range(rounds):
@@ -231,7 +279,40 @@ def scale(endpoints: int = 10, groups: int = 2, rounds: int = 3) -> None:
             steps.append(timed("update all", sim, stack.up))
             steps.append(timed("destroy", sim, stack.destroy))
         results.append((engine, steps))
-    report(f"scale {endpoints} x {groups}", *collect(results))
+    report(f"scale {endpoints} x {groups} ({describe_reading()})", *collect(results))
+
+
+def describe_reading() -> str:
+    strict = f", {READING['strict']:g}x the documented thresholds" if READING["strict"] != 1 else ""
+    penalty = f", penalty {READING['penalty']:g}" if READING["penalty"] else ""
+    return f"{READING['reading']}{strict}{penalty}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def learning(endpoints: int = 10, groups: int = 2) -> None:
+    """A first and a second `up` on a machine that learned nothing before the first."""
+    spec = {"min_load": 1.0}
+    program = grid(endpoints, groups, spec)
+    bin_dir = engine_dir()
+    port = free_port()  # one host for both runs: what is learned is kept per API host
+    results = []
+    with tempfile.TemporaryDirectory() as state:
+        for run in ("first up", "second up"):
+            with simulator(port) as sim:
+                engine = empty_up(sim, bin_dir, state)
+                stack = bench_stack(program, sim, state, bin_dir)
+                step = timed(run, sim, stack.up)
+                stack.destroy()
+                stack.workspace.remove_stack(stack.name)
+            results.append((engine, [step]))
+    print(f"learning {endpoints} x {groups} ({describe_reading()}), one pacing directory:")
+    for engine, (step,) in results:
+        report(step.name, *collect([(engine, [step])]))
 
 
 # Stands in for the interpreter that runs the provider process, to time it: when the
@@ -374,12 +455,30 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "which", choices=("scale", "quickstart", "concurrency", "concurrent", "cost")
+        "which", choices=("scale", "quickstart", "concurrency", "concurrent", "cost", "learning")
     )
     parser.add_argument("args", nargs="*", type=int, help="scale: N and G; concurrent: K N G")
     parser.add_argument("--rounds", type=int, help="rounds to take medians over")
     parser.add_argument("--alone", action="store_true", help="concurrent: no shared budget")
+    parser.add_argument(
+        "--reading",
+        choices=("interval", "token-bucket", "per-second"),
+        default="interval",
+        help="how the simulator enforces Vast's thresholds (default interval)",
+    )
+    parser.add_argument("--penalty", type=float, default=0.0, help="token-bucket penalty tokens")
+    parser.add_argument(
+        "--strict", type=float, help="the simulator's thresholds times this (learning: 2)"
+    )
     args = parser.parse_args()
+    READING.update(
+        reading=args.reading,
+        penalty=args.penalty,
+        strict=args.strict or (2.0 if args.which == "learning" else 1.0),
+    )
+    # Nothing learned before this command, nothing it learns kept after it.
+    os.environ["VAST_PACING_DIR"] = tempfile.mkdtemp(prefix="vast-bench-pacing-")
+    os.environ.pop("VAST_RATE_LIMIT_SCALE", None)
     if args.which == "scale":
         scale(*args.args, **({"rounds": args.rounds} if args.rounds else {}))
     elif args.which == "quickstart":
@@ -389,6 +488,8 @@ def main() -> None:
 
         stacks, endpoints, groups = [*args.args, *[4, 5, 2][len(args.args) :]][:3]
         bench_concurrent.run(stacks, endpoints, groups, rounds=args.rounds or 3, alone=args.alone)
+    elif args.which == "learning":
+        learning(*args.args)
     elif args.which == "cost":
         import bench_cost  # scripts/, beside this file
 

@@ -51,8 +51,9 @@ def replay(variants: list[str], into: Path) -> Record:
         url = simulator.stdout.readline().strip()
         env = {k: v for k, v in os.environ.items() if not k.startswith("VAST_")}
         env |= {"VAST_API_KEY": key, "VAST_API_URL": url}
-        if "VAST_PACING_DIR" in os.environ:
-            env["VAST_PACING_DIR"] = os.environ["VAST_PACING_DIR"]
+        for name in ("VAST_PACING_DIR", "VAST_RATE_LIMIT_SCALE"):  # the run's, not Vast's
+            if name in os.environ:
+                env[name] = os.environ[name]
         done = subprocess.run(
             [sys.executable, str(ROOT / "scripts" / "test_live.py"), "--record", str(into)],
             env=env,
@@ -121,6 +122,8 @@ def main() -> None:
             expected = replay(args.variant, kept.resolve())
         forms = f" ({', '.join(args.variant)})" if args.variant else ""
         against = f"this release's simulator{forms}"
+    for name, value in sorted(record.findings.items()):
+        print(f"conformance: {name}: {value}")
     found = differences(record, expected)
     for line in found:
         print(f"  {line}")

@@ -12,6 +12,7 @@ import pytest
 
 from pulumi_vast_serverless import VastClient
 from pulumi_vast_serverless.client._budget import PACING_DIR_ENV
+from pulumi_vast_serverless.client._routes import SCALE_ENV
 from pulumi_vast_serverless.simulator import SimulatorControl, run_simulator
 from tests.support.keys import KEY_A, assert_no_key
 
@@ -21,6 +22,11 @@ collect_ignore = [] if os.environ.get("VAST_LIVE_PREFIX") else ["live"]
 
 
 ROOT = Path(__file__).resolve().parents[1]
+# Vast's thresholds (seconds between requests) at a sixteenth, for every simulator and
+# client of the run (they read it alike): a workergroup create every 0.25 s. Tests that pin
+# pacing at Vast's own scale set it to 1 for themselves.
+TEST_LIMIT_SCALE = "0.0625"
+os.environ[SCALE_ENV] = TEST_LIMIT_SCALE
 
 
 def _changed_paths() -> set[str] | None:

@@ -1,6 +1,7 @@
 """Where a route's pacing state lives: in this process, or shared by the machine's processes.
 
-Vast counts requests per route and per IP address (its API files), not per process: the
+Vast counts requests per route and per identity (its key, and its IP address), not per
+process: the
 stacks of a CI matrix or a monorepo, run at once on one machine, draw on one budget. So by
 default every process on the machine shares it, through one small JSON file per API host
 in the user's cache directory, read and written under a lock file. ``VAST_PACING_DIR``
@@ -35,6 +36,8 @@ PACING_DIR_ENV = "VAST_PACING_DIR"
 LOCK_TIMEOUT = 5.0
 # Grants and holds further ahead than this come from a clock that jumped: forget them.
 HORIZON = 120.0
+# The budget of the host as a whole (its holds and strictness), beside its routes'.
+HOST = "*"
 
 
 @dataclass
@@ -49,10 +52,16 @@ class RouteBudget:
     yielding: list[float] = field(default_factory=list)
     #: Nothing is granted before this (Vast's Retry-After).
     hold_until: float = 0.0
-    #: Requests per second allowed now: the documented rate, lower after Vast's 429s.
-    rate: float = math.inf
-    #: When the rate was last cut (one cut per burst of 429s).
+    #: Seconds between two requests as Vast's answers taught (None: the documented ones).
+    interval: float | None = None
+    #: When it was learned (it is forgotten a while after, see ``_pacing.MEMORY``).
+    learned_at: float = -math.inf
+    #: When the interval was last doubled for a 429 that said nothing (once per burst).
     cut_at: float = -math.inf
+    #: Of the host's budget (``HOST``): how much stricter than documented Vast was found.
+    strictness: float = 1.0
+    #: The wait last announced for this route's queue (0: none since it drained).
+    announced: float = 0.0
 
 
 class Budgets(Protocol):
@@ -153,6 +162,7 @@ def _sane(budget: RouteBudget, now: float) -> RouteBudget:
     budget.yielding = [float(at) for at in budget.yielding if at in budget.granted]
     budget.hold_until = min(float(budget.hold_until), now + HORIZON)
     budget.cut_at = min(float(budget.cut_at), now)
+    budget.learned_at = min(float(budget.learned_at), now)
     return budget
 
 

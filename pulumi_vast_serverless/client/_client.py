@@ -176,10 +176,11 @@ class VastClient:
         autoscaler_url: str | None = None,
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
         list_cache_ttl: float = DEFAULT_LIST_TTL,
-        rate_limits: Mapping[str, float] | None = _routes.DOCUMENTED_LIMITS,
+        rate_limits: Mapping[str, float] | None = _routes.DOCUMENTED_THRESHOLDS,
         rate_limit_backoff: Backoff | None = None,
         settle: tuple[int, float] = DEFAULT_SETTLE,
         sleep: Callable[[float], None] = time.sleep,
+        announce: Callable[[str], None] | None = None,
     ) -> None:
         self._http = Transport(
             api_key,
@@ -189,6 +190,7 @@ class VastClient:
             rate_limits=rate_limits,
             rate_limit_backoff=rate_limit_backoff,
             sleep=sleep,
+            announce=announce,
         )
         self.base_url = self._http.base_url
         self.timeout = timeout

@@ -38,7 +38,8 @@ from ._errors import (
     VastTransportError,
     VastValidationError,
 )
-from ._pacing import shared_pacer
+from ._pacing import Announce, RoutePacer, shared_pacer
+from ._rate_answers import read_answer
 
 Row = dict[str, Any]
 
@@ -75,9 +76,10 @@ class Transport:
         *,
         autoscaler_url: str | None = None,
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
-        rate_limits: Mapping[str, float] | None = _routes.DOCUMENTED_LIMITS,
+        rate_limits: Mapping[str, float] | None = _routes.DOCUMENTED_THRESHOLDS,
         rate_limit_backoff: Backoff | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        announce: Announce | None = None,
     ) -> None:
         if not api_key or not api_key.strip():
             raise VastConfigError(f"no Vast API key: {KEY_HINT}")
@@ -86,7 +88,12 @@ class Transport:
         self.timeout = timeout
         self._api_key = api_key.strip()
         self._host = urlsplit(self.base_url).netloc
+        # Seconds between two requests per route; the documented ones as the environment
+        # scales them (VAST_RATE_LIMIT_SCALE, for a simulator started with --limit-scale).
+        if rate_limits is _routes.DOCUMENTED_THRESHOLDS:
+            rate_limits = _routes.scaled(rate_limits)
         self._rate_limits = dict(rate_limits or {})
+        self._announce = announce or _announce_in_log
         self.backoff = rate_limit_backoff or Backoff()
         self.server_backoff = server_error_backoff()
         self._sleep = sleep
@@ -106,9 +113,14 @@ class Transport:
 
     def spare(self, method: str, path: str) -> int | None:
         """How many requests of this route could leave now (None: the route is not paced)."""
-        route = _routes.route_key(method, path)
-        rate = self._rate_limits.get(route)
-        return shared_pacer(self._host, route, rate).available() if rate else None
+        pacer = self._pacer(_routes.route_key(method, path))
+        return pacer.available() if pacer is not None else None
+
+    def _pacer(self, route: str) -> RoutePacer | None:
+        threshold = self._rate_limits.get(route)
+        if not threshold:
+            return None
+        return shared_pacer(self._host, route, threshold, self._announce)
 
     def request(
         self,
@@ -136,8 +148,7 @@ class Transport:
         ``anonymous`` sends no key at all (the offer search is public).
         """
         route = _routes.route_key(method, path)
-        rate = self._rate_limits.get(route)
-        pacer = shared_pacer(self._host, route, rate) if rate else None
+        pacer = self._pacer(route)
         url = (self.autoscaler_url if autoscaler else self.base_url) + path
         if key_in_body:
             body = {**(body or {}), "api_key": self._api_key}
@@ -171,19 +182,29 @@ class Transport:
             log.debug(
                 "%s %s -> %s in %.0f ms", method, url, status, (time.monotonic() - started) * 1000
             )
-            retry_after = response.headers.get("Retry-After")
+            # A 429's body may name the threshold; any answer's headers may describe a bucket.
+            told = read_answer(response.headers, response.text if status == 429 else "")
             if pacer is not None and status != 429:
                 pacer.answered(sent_at)
+                if told.interval is not None:
+                    pacer.learn(told.interval)
             if status == 429:
                 limited += 1
-                delay = self.backoff.delay(limited, retry_after)
+                wait = told.retry_after if told.retry_after is not None else told.threshold
+                delay = self.backoff.delay(limited, None if wait is None else str(wait))
                 if delay is not None and pacer is not None:
                     # The pacer holds the route (for every thread) and books the retry.
-                    pacer.throttled(delay, sent_at)
+                    pacer.throttled(
+                        delay,
+                        sent_at,
+                        told.threshold,
+                        told=told.reported or pacer.learned(),
+                        said_when=told.retry_after is not None,
+                    )
                     delay = 0.0
             elif retry_after_failure(method, status):
                 failed += 1
-                delay = self.server_backoff.delay(failed, retry_after)
+                delay = self.server_backoff.delay(failed, response.headers.get("Retry-After"))
             else:
                 delay = None
             if delay is None:
@@ -219,6 +240,10 @@ class Transport:
 
     def _scrub(self, text: str) -> str:
         return text.replace(self._api_key, "***") if self._api_key else text
+
+
+def _announce_in_log(text: str) -> None:
+    log.info("%s", text)
 
 
 def _record(

@@ -1,16 +1,25 @@
 """Vast's serverless routes and their documented rate limits.
 
 The client paces by these keys and the simulator enforces them, so both agree on what
-"a route" is. Thresholds (requests per second, per route) come from the `x-rateLimit` of
-Vast's backend-generated OpenAPI files. Workergroups are served under two paths whose
-limits differ: `/autojobs/` (what Vast's own client uses) creates at 4/s and deletes at
-3/s, `/workergroups/` at 2/s each, so the client uses `/autojobs/`.
+"a route" is. Thresholds come from the `x-rateLimit` of Vast's backend-generated OpenAPI
+files, and are **seconds between two requests** of one route and identity, as Vast's own
+texts describe them (its rate-limit page: "a minimum interval between requests"; its 429
+body: "an acceptable threshold number in seconds"; docs PR #68: a token bucket whose
+"refresh rate is the inverse of the old threshold value"). Workergroups are served under
+two paths whose limits differ: `/autojobs/` (what Vast's own client uses) creates every
+4 s and deletes every 3 s, `/workergroups/` every 2 s, so the client uses `/autojobs/`
+(fewer requests of it wait).
+
+``VAST_RATE_LIMIT_SCALE`` multiplies every documented threshold, for the client and for a
+simulator started in the same environment (tests, demos: both sides agree). Limits
+learned from Vast's answers are never scaled.
 """
 
 from __future__ import annotations
 
-import math
+import os
 import re
+from collections.abc import Mapping
 
 ENDPOINTS = "/endptjobs/"
 WORKERGROUPS = "/autojobs/"
@@ -29,7 +38,8 @@ UPDATE_WORKERS = "/update_workers/"
 ENDPOINT_LOGS = "/get_endpoint_logs/"
 WORKERGROUP_LOGS = "/get_workergroup_logs/"
 
-DOCUMENTED_LIMITS: dict[str, float] = {
+# Seconds between two requests of one route and identity.
+DOCUMENTED_THRESHOLDS: dict[str, float] = {
     "GET /endptjobs/": 3.0,
     "POST /endptjobs/": 4.0,
     "GET /endptjobs/{id}/": 2.0,
@@ -47,7 +57,7 @@ DOCUMENTED_LIMITS: dict[str, float] = {
     "POST /template/": 1.9,
     "PUT /template/": 1.9,
     "DELETE /template/": 2.0,
-    # The offer search: 2/s by POST; by GET one request per 1.25 s (threshold 0.8).
+    # The offer search: every 2 s by POST, every 0.8 s by GET.
     "POST /bundles/": 2.0,
     "GET /bundles/": 0.8,
     "GET /serverless/endpoints/spend": 2.0,
@@ -71,11 +81,27 @@ def item_path(collection: str, object_id: int) -> str:
     return f"{collection}{int(object_id)}/"
 
 
-def window(rate: float) -> tuple[int, float]:
-    """How a per-second threshold is enforced: at most ``n`` requests in ``seconds``.
+SCALE_ENV = "VAST_RATE_LIMIT_SCALE"
 
-    Whole thresholds allow a burst of that many per second; 1.9/s allows one request per
-    1/1.9 s, never two in a row.
-    """
-    capacity = max(1, math.floor(rate))
-    return capacity, capacity / rate
+
+def scale_factor(env: Mapping[str, str] | None = None) -> float:
+    """``VAST_RATE_LIMIT_SCALE`` (1 when unset); an unreadable or non-positive value
+    raises ``ValueError`` naming the variable."""
+    raw = (os.environ if env is None else env).get(SCALE_ENV, "").strip()
+    if not raw:
+        return 1.0
+    try:
+        factor = float(raw)
+    except ValueError:
+        factor = 0.0
+    if not 0 < factor < float("inf"):
+        raise ValueError(f"{SCALE_ENV} must be a positive number such as 0.05; got {raw!r}")
+    return factor
+
+
+def scaled(
+    thresholds: Mapping[str, float], env: Mapping[str, str] | None = None
+) -> dict[str, float]:
+    """``thresholds`` times ``VAST_RATE_LIMIT_SCALE``."""
+    factor = scale_factor(env)
+    return {route: seconds * factor for route, seconds in thresholds.items()}

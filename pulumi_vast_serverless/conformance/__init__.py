@@ -5,12 +5,14 @@
 """
 
 from ._compare import differences, summarize, verdict
+from ._reading import ReadingFound, probe_reading
 from ._record import (
     DOCUMENTED,
     RECORD_ENV,
     Record,
     Recorder,
     read_record,
+    record_finding,
     recorder_from_env,
     start_record,
 )
@@ -18,10 +20,13 @@ from ._record import (
 __all__ = [
     "DOCUMENTED",
     "RECORD_ENV",
+    "ReadingFound",
     "Record",
     "Recorder",
     "differences",
+    "probe_reading",
     "read_record",
+    "record_finding",
     "recorder_from_env",
     "start_record",
     "summarize",

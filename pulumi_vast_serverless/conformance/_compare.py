@@ -58,6 +58,12 @@ def differences(record: Record, release: Record) -> list[str]:
                 lines.append(f"{where}: in this release only{_texts_of(theirs[route][status])}")
             else:
                 lines.extend(_compare(where, ours[route][status], theirs[route][status]))
+    for name in sorted(record.findings.keys() & release.findings.keys()):
+        if record.findings[name] != release.findings[name]:
+            lines.append(
+                f"{name}: {record.findings[name]} in the record, "
+                f"{release.findings[name]} in this release"
+            )
     return lines
 
 

@@ -32,10 +32,11 @@ _WORD = re.compile(r"[a-z_]+\Z")
 
 @dataclass(frozen=True)
 class Record:
-    """A record's header and its exchanges."""
+    """A record's header, its exchanges, and what its probes found (name -> value)."""
 
     header: dict[str, Any]
     exchanges: list[dict[str, Any]]
+    findings: dict[str, str] = field(default_factory=dict)
 
 
 def start_record(path: Path, *, target: str) -> None:
@@ -60,7 +61,9 @@ def read_record(path: Path) -> Record:
         raise ValueError(message) from None
     if not entries or entries[0].get("format") != FORMAT:
         raise ValueError(f"{path}: no {FORMAT!r} header: make one with `make test-live`")
-    return Record(entries[0], entries[1:])
+    body = entries[1:]
+    findings = {str(e["finding"]): str(e["value"]) for e in body if "finding" in e}
+    return Record(entries[0], [e for e in body if "finding" not in e], findings)
 
 
 @dataclass
@@ -99,6 +102,13 @@ class Recorder:
         line = json.dumps(entry, sort_keys=True) + "\n"
         with FileLock(f"{self.path}.lock"), self.path.open("a", encoding="utf-8") as out:
             out.write(line)
+
+
+def record_finding(path: Path, name: str, value: str, detail: str) -> None:
+    """Append what a probe of the run found (``name`` is what, ``value`` the answer)."""
+    line = json.dumps({"finding": name, "value": value, "detail": detail}, sort_keys=True)
+    with FileLock(f"{path}.lock"), path.open("a", encoding="utf-8") as out:
+        out.write(line + "\n")
 
 
 def recorder_from_env(*secrets: str) -> Recorder | None:

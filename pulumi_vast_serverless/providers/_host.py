@@ -184,6 +184,15 @@ def progress(text: str) -> None:
         _engine_log(text, severity="INFO", urn=urn, ephemeral=True)
 
 
+def announce(text: str) -> None:
+    """Tell the user something about the whole run (a queue behind Vast's rate limit):
+    an info message of the stack inside the host, stderr outside it."""
+    if _installed.is_set():
+        _engine_log(text, severity="INFO")
+    else:
+        print(text, file=sys.stderr, flush=True)
+
+
 def current_urn() -> str:
     """The URN in the host's gRPC request being served on this thread ("" outside the
     host).

@@ -148,7 +148,9 @@ def shared_client(settings: ProviderSettings) -> VastClient:
     with _clients_lock:
         client = _clients.get((settings.base_url, fingerprint))
         if client is None:
-            client = VastClient(settings.api_key, base_url=settings.base_url)
+            from ._host import announce
+
+            client = VastClient(settings.api_key, base_url=settings.base_url, announce=announce)
             _clients[(settings.base_url, fingerprint)] = client
         return client
 

@@ -17,15 +17,26 @@ from typing import Literal
 from ..client import _routes
 from ._autoscaler import settle_all
 from ._control import SimulatorControl
-from ._limiter import RateLimiter
+from ._limiter import READINGS, Reading, make_limiter
 from ._server import API_ROOT, SimulatorServer
 from ._state import SimulatorState
 from ._store import Store
 from ._variants import CHOICES as VARIANTS
 
-RateLimits = Literal["documented", "off"]
+RateLimits = Reading | Literal["off"]
+# Users' offline stacks meet Vast's limits as Vast's own page describes them today (see
+# ``_limiter``): the strictest of the readings that take the documented figures, so a
+# stack that keeps to it offline keeps to Vast.
+DEFAULT_READING: Reading = "interval"
 
-__all__ = ["VARIANTS", "Simulator", "SimulatorControl", "run_simulator"]
+__all__ = [
+    "DEFAULT_READING",
+    "READINGS",
+    "VARIANTS",
+    "Simulator",
+    "SimulatorControl",
+    "run_simulator",
+]
 
 
 class Simulator:
@@ -37,13 +48,26 @@ class Simulator:
         host: str = "127.0.0.1",
         port: int = 0,
         api_keys: Collection[str] = (),
-        rate_limits: RateLimits = "documented",
+        rate_limits: RateLimits = DEFAULT_READING,
+        limit_scale: float | None = None,
+        penalty_tokens: float = 0.0,
         state_path: str | None = None,
         variants: Mapping[str, str] | None = None,
     ) -> None:
-        if rate_limits not in ("documented", "off"):
-            raise ValueError("rate_limits must be 'documented' or 'off'")
-        limiter = RateLimiter(_routes.DOCUMENTED_LIMITS) if rate_limits == "documented" else None
+        """``limit_scale`` multiplies every threshold (None: ``VAST_RATE_LIMIT_SCALE``, the
+        figure the clients of this environment pace to, else 1)."""
+        if rate_limits not in (*READINGS, "off"):
+            raise ValueError(f"rate_limits must be one of {(*READINGS, 'off')}")
+        limiter = (
+            None
+            if rate_limits == "off"
+            else make_limiter(
+                rate_limits,
+                _routes.DOCUMENTED_THRESHOLDS,
+                scale=_routes.scale_factor() if limit_scale is None else limit_scale,
+                penalty=penalty_tokens,
+            )
+        )
         self._store = Store(state_path)
         self.state = SimulatorState(self._store, limiter, api_keys)
         for name, value in (variants or {}).items():
@@ -95,7 +119,9 @@ def run_simulator(
     host: str = "127.0.0.1",
     port: int = 0,
     api_keys: Collection[str] = (),
-    rate_limits: RateLimits = "documented",
+    rate_limits: RateLimits = DEFAULT_READING,
+    limit_scale: float | None = None,
+    penalty_tokens: float = 0.0,
     state_path: str | None = None,
     variants: Mapping[str, str] | None = None,
 ) -> Iterator[str]:
@@ -105,6 +131,8 @@ def run_simulator(
         port=port,
         api_keys=api_keys,
         rate_limits=rate_limits,
+        limit_scale=limit_scale,
+        penalty_tokens=penalty_tokens,
         state_path=state_path,
         variants=variants,
     )

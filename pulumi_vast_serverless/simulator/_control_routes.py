@@ -37,7 +37,14 @@ def _answer(state: SimulatorState, method: str, path: str, body: Row) -> Any:
         state.reset()
         return {"success": True}
     if (method, path) == ("GET", "/_sim/limits"):
-        return dict(state.limiter.thresholds) if state.limiter is not None else {}
+        limiter = state.limiter
+        if limiter is None:
+            return {"reading": "off", "scale": 1.0, "thresholds": {}}
+        return {
+            "reading": limiter.reading,
+            "scale": limiter.scale,
+            "thresholds": limiter.thresholds,
+        }
     if (method, path) == ("GET", "/_sim/inflight"):
         with state.log_lock:
             return {route: n for route, n in state.inflight.items() if n}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import re
 import socket
 import time
@@ -24,6 +23,7 @@ from ..client import _routes
 from . import _control_routes
 from ._api import AUTOSCALER_ROUTES, ROUTES, Route
 from ._faults import Fault
+from ._limiter import TOO_FREQUENT, Answer
 from ._requests import InvalidArgsError, given_fields
 from ._state import ApiError, Call, SimulatorState
 from ._store import tenant_of
@@ -111,12 +111,13 @@ class _Handler(BaseHTTPRequestHandler):
         # Record before answering: a client that reads the log right after its answer
         # must find its own request there.
         keyed = bool(self._api_key(body if isinstance(body, dict) else {}))
+        arrived = time.time()
 
         def record(status: int) -> None:
-            self.server.state.record(method, logged, status, body, keyed=keyed)
+            self.server.state.record(method, logged, status, body, keyed=keyed, arrived=arrived)
 
         try:
-            status, reply = self._api_reply(routes, method, path, body)
+            status, reply, headers = self._api_reply(routes, method, path, body)
         except _ReplyError as reply_exc:
             record(reply_exc.status)
             raise
@@ -125,12 +126,12 @@ class _Handler(BaseHTTPRequestHandler):
             raise
         record(status)
         if reply is not None:
-            self._send(status, reply)
+            self._send(status, reply, headers)
 
     def _api_reply(
         self, routes: Mapping[str, Route], method: str, path: str, body: Any
-    ) -> tuple[int, Any]:
-        """Return (status, body); a None body means the connection was dropped."""
+    ) -> tuple[int, Any, dict[str, str]]:
+        """Return (status, body, headers); a None body means the connection was dropped."""
         state = self.server.state
         route_key = _routes.route_key(method, path)
         route = routes.get(route_key)
@@ -147,16 +148,12 @@ class _Handler(BaseHTTPRequestHandler):
         tenant = state.account_of(key) if key or route.auth else ""
         if (key or route.auth) and not state.accepts(key):
             raise _ReplyError(401, _BAD_KEY)
+        limits = Answer()
         if state.limiter is not None:
-            # Vast counts per IP address (its API files), whatever the key.
-            wait = state.limiter.admit(self.client_address[0], route_key)
-            if wait is not None:
-                threshold = state.limiter.threshold(route_key)
-                raise _ReplyError(
-                    429,
-                    {"detail": f"API requests too frequent endpoint threshold={threshold}"},
-                    {"Retry-After": str(max(1, math.ceil(wait)))},
-                )
+            # Vast counts per route and identity: the key, and the address it comes from.
+            limits = state.limiter.admit(key, self.client_address[0], route_key)
+            if limits.refused is not None:
+                raise _ReplyError(429, limits.refused, limits.headers)
         fault = state.faults.take(route_key)
         with state.log_lock:
             state.inflight[route_key] += 1
@@ -169,10 +166,10 @@ class _Handler(BaseHTTPRequestHandler):
                 state.inflight[route_key] -= 1
         if fault is not None and fault.kind == "drop_after_commit":
             self._drop()
-            return 0, None
+            return 0, None, {}
         if fault is not None and fault.kind == "revoke_key_after":
             state.revoked.add(tenant_of(key))
-        return 200, reply
+        return 200, reply, limits.headers
 
     def _handle(
         self, route: Route, route_key: str, path: str, body: Row, key: str, tenant: str
@@ -213,9 +210,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _before(self, fault: Fault) -> None:
         if fault.kind == "status":
             if fault.status == 429:
+                # Says when to retry, not the route's threshold: a hiccup, not a new limit.
                 raise _ReplyError(
                     429,
-                    {"detail": "API requests too frequent endpoint threshold=1.0"},
+                    {"error": "HTTPTooManyRequests", "msg": TOO_FREQUENT, "retry_after": 1},
                     {"Retry-After": "1"},
                 )
             raise _ReplyError(

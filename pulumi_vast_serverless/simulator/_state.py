@@ -11,7 +11,7 @@ from typing import Any
 
 from ._engine import Engine
 from ._faults import FaultQueue
-from ._limiter import RateLimiter
+from ._limiter import Limiter
 from ._store import Store, tenant_of
 from ._variants import Variants
 
@@ -30,9 +30,7 @@ class ApiError(Exception):
 class SimulatorState:
     """Objects, keys, limits, faults, variants and the request log of one simulator."""
 
-    def __init__(
-        self, store: Store, limiter: RateLimiter | None, api_keys: Collection[str]
-    ) -> None:
+    def __init__(self, store: Store, limiter: Limiter | None, api_keys: Collection[str]) -> None:
         self.store = store
         self.limiter = limiter
         self.api_keys = set(api_keys)
@@ -49,16 +47,24 @@ class SimulatorState:
         self.log_lock = threading.Lock()
 
     def record(
-        self, method: str, path: str, status: int, body: Any = None, *, keyed: bool = True
+        self,
+        method: str,
+        path: str,
+        status: int,
+        body: Any = None,
+        *,
+        keyed: bool = True,
+        arrived: float | None = None,
     ) -> None:
         """Append one API request to the log (status 0: the connection was dropped), with
-        the JSON body it carried (any ``api_key`` left out) and whether it carried a key."""
+        the JSON body it carried (any ``api_key`` left out), whether it carried a key, and
+        ``time``, when it arrived (wall clock)."""
         sent = {k: v for k, v in body.items() if k != "api_key"} if isinstance(body, dict) else {}
         entry = {
             "method": method,
             "path": path,
             "status": status,
-            "time": time.time(),
+            "time": time.time() if arrived is None else arrived,
             "body": sent,
             "keyed": keyed,
         }

@@ -25,7 +25,7 @@ with VastClient(key, base_url=url) as client:
         names = [f"{name}-{n}" for n in range(int(count))]
         list(pool.map(lambda each: client.create_endpoint(endpoint_name=each), names))
 """
-EACH = 20
+EACH = 10
 
 
 def run_two(sim_url: str, pacing_dirs: tuple[str, str]) -> None:
@@ -62,7 +62,8 @@ def test_providers_apart_adapt_and_both_finish_with_few_429s(
     run_two(sim_url, ("off", "off"))
     statuses = creates(control)
     assert statuses.count(200) == 2 * EACH
-    # Each pacing at the documented 4/s whatever Vast said drew 20 to 36 429s here (measured
-    # on the pacer before AIMD); halving at each burst of 429s, they drew 9 or 10.
-    assert statuses.count(429) <= 15
+    # Each halves its share when a 429 names the threshold it already keeps to (once per
+    # burst, never back up): 5 to 7 429s here over 20 creates (a 1 in 2 collision rate
+    # without it).
+    assert statuses.count(429) <= 8
     assert control.object_counts()["endpoints"] == 2 * EACH

@@ -16,7 +16,7 @@ READINESS_TYPE = "pulumi-python:dynamic/vast:Readiness"
 
 
 # Settings of the run, not of Vast: where pacing is shared, where exchanges are recorded.
-RUN_SETTINGS = ("VAST_PACING_DIR", "VAST_CONFORMANCE_RECORD")
+RUN_SETTINGS = ("VAST_PACING_DIR", "VAST_CONFORMANCE_RECORD", "VAST_RATE_LIMIT_SCALE")
 
 
 def clean_env() -> dict[str, str]:
