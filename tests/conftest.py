@@ -13,6 +13,7 @@ import pytest
 from pulumi_vast_serverless import VastClient
 from pulumi_vast_serverless.client._budget import PACING_DIR_ENV
 from pulumi_vast_serverless.client._routes import SCALE_ENV
+from pulumi_vast_serverless.providers.readiness import GRACE_SCALE_ENV
 from pulumi_vast_serverless.simulator import SimulatorControl, run_simulator
 from tests.support.keys import KEY_A, assert_no_key
 
@@ -27,6 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # pacing at Vast's own scale set it to 1 for themselves.
 TEST_LIMIT_SCALE = "0.0625"
 os.environ[SCALE_ENV] = TEST_LIMIT_SCALE
+# The readiness wait's graces (worker errors 20 s, an unknown new group 30 s) at a tenth:
+# the simulators of the run can run their engine fast, and no test waits out Vast's time.
+os.environ[GRACE_SCALE_ENV] = "0.1"
 
 
 def _changed_paths() -> set[str] | None:

@@ -38,7 +38,7 @@ from ._errors import (
     VastTransportError,
     VastValidationError,
 )
-from ._pacing import Announce, RoutePacer, shared_pacer
+from ._pacing import ANNOUNCE_AFTER, Announce, RoutePacer, shared_pacer
 from ._rate_answers import read_answer
 
 Row = dict[str, Any]
@@ -90,8 +90,15 @@ class Transport:
         self._host = urlsplit(self.base_url).netloc
         # Seconds between two requests per route; the documented ones as the environment
         # scales them (VAST_RATE_LIMIT_SCALE, for a simulator started with --limit-scale).
+        scale = 1.0
         if rate_limits is _routes.DOCUMENTED_THRESHOLDS:
+            try:
+                scale = _routes.scale_factor()
+            except ValueError as exc:
+                raise VastConfigError(str(exc)) from None
             rate_limits = _routes.scaled(rate_limits)
+        # A queue is worth a word when its wait is long on the scale the limits run at.
+        self._announce_after = ANNOUNCE_AFTER * scale
         self._rate_limits = dict(rate_limits or {})
         self._announce = announce or _announce_in_log
         self.backoff = rate_limit_backoff or Backoff()
@@ -120,7 +127,7 @@ class Transport:
         threshold = self._rate_limits.get(route)
         if not threshold:
             return None
-        return shared_pacer(self._host, route, threshold, self._announce)
+        return shared_pacer(self._host, route, threshold, self._announce, self._announce_after)
 
     def request(
         self,

@@ -82,6 +82,7 @@ class RoutePacer:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         announce: Announce | None = None,
+        announce_after: float = ANNOUNCE_AFTER,
     ) -> None:
         #: The documented threshold: seconds between two requests.
         self.threshold = threshold
@@ -90,6 +91,7 @@ class RoutePacer:
         self._budgets = budgets if budgets is not None else ProcessBudgets(clock)
         self._sleep = sleep
         self.announce = announce
+        self.announce_after = announce_after
         # This process's share when senders it cannot see use the same identity (see
         # ``throttled``): 1, 2, 4... never back up within the process.
         self._share = 1.0
@@ -329,7 +331,7 @@ class RoutePacer:
         """Say once that requests queue behind this route's limit, when one waits long;
         again when the wait has doubled (called under the budget's lock)."""
         wait = at - now
-        if self.announce is None or wait < ANNOUNCE_AFTER:
+        if self.announce is None or wait < self.announce_after:
             if wait <= interval:  # the queue drained: a later one is news again
                 budget.announced = 0.0
             return
@@ -387,7 +389,11 @@ _registry_lock = threading.Lock()
 
 
 def shared_pacer(
-    host: str, route: str, threshold: float, announce: Announce | None = None
+    host: str,
+    route: str,
+    threshold: float,
+    announce: Announce | None = None,
+    announce_after: float = ANNOUNCE_AFTER,
 ) -> RoutePacer:
     """Return the process-wide pacer for ``route`` on ``host`` at ``threshold``, drawing
     on the machine's budget for ``host`` (see ``_budget``)."""
@@ -397,7 +403,9 @@ def shared_pacer(
             budgets = _hosts.get(host)
             if budgets is None:
                 budgets = _hosts[host] = budgets_for(host)
-            pacer = RoutePacer(threshold, route=route, budgets=budgets)
+            pacer = RoutePacer(
+                threshold, route=route, budgets=budgets, announce_after=announce_after
+            )
             _registry[(host, route, threshold)] = pacer
         if announce is not None:
             pacer.announce = announce

@@ -47,6 +47,10 @@ class SimulatorControl:
         """Drop every queued fault (objects and the log stay)."""
         self._call("DELETE", "/_sim/faults")
 
+    def limits(self) -> dict[str, Any]:
+        """The rate limits enforced: ``reading``, ``scale`` and ``thresholds`` per route."""
+        return dict(self._call("GET", "/_sim/limits"))
+
     def reset(self) -> None:
         """Forget every object, logged request, fault and rate-limit count."""
         self._call("POST", "/_sim/reset")

@@ -1,7 +1,7 @@
 """The full lifecycle through the real Pulumi engine (Automation API, file:// backend).
 
-The steps run in order and share one stack; each asserts on stack outputs and on the
-simulator's request log.
+The steps run in order, in one test, and share one stack; each asserts on stack outputs
+and on the simulator's request log.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def writes(requests: list[str]) -> list[str]:
     return [r for r in requests if not r.startswith("GET")]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def life(
     engine_dir: str, module_sim_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Lifecycle]:
@@ -112,7 +112,7 @@ def life(
     client.close()
 
 
-def test_01_preview_of_a_fresh_stack_calls_no_api(life: Lifecycle) -> None:
+def step_01_preview_of_a_fresh_stack_calls_no_api(life: Lifecycle) -> None:
     events: list[auto.EngineEvent] = []
     result = life.stack.preview(on_event=events.append)
     assert result.change_summary == {auto.OpType.CREATE: 4}
@@ -127,7 +127,7 @@ def test_01_preview_of_a_fresh_stack_calls_no_api(life: Lifecycle) -> None:
     assert life.new_requests() == ["POST /bundles/ 200", "POST /bundles/ 200"]
 
 
-def test_02_up_creates_the_endpoint_before_its_workergroups(life: Lifecycle) -> None:
+def step_02_up_creates_the_endpoint_before_its_workergroups(life: Lifecycle) -> None:
     result = life.stack.up()
     assert result.summary.resource_changes == {"create": 4}
     outputs = {k: v.value for k, v in result.outputs.items()}
@@ -148,13 +148,13 @@ def test_02_up_creates_the_endpoint_before_its_workergroups(life: Lifecycle) -> 
     assert len(life.client.list_workergroups(fresh=True)) == 2
 
 
-def test_03_an_unchanged_up_writes_nothing(life: Lifecycle) -> None:
+def step_03_an_unchanged_up_writes_nothing(life: Lifecycle) -> None:
     result = life.stack.up()
     assert result.summary.resource_changes == {"same": 4}
     assert writes(life.new_requests()) == []
 
 
-def test_04_changing_min_load_updates_in_place_with_one_put(life: Lifecycle) -> None:
+def step_04_changing_min_load_updates_in_place_with_one_put(life: Lifecycle) -> None:
     life.spec.endpoint["min_load"] = 25
     preview = life.stack.preview()
     assert preview.change_summary == {auto.OpType.UPDATE: 1, auto.OpType.SAME: 3}
@@ -165,7 +165,7 @@ def test_04_changing_min_load_updates_in_place_with_one_put(life: Lifecycle) -> 
     assert writes(life.new_requests()) == [f"PUT /endptjobs/{endpoint_id}/ 200"]
 
 
-def test_05_moving_a_group_to_another_endpoint_creates_the_new_one_then_deletes_the_old(
+def step_05_moving_a_group_to_another_endpoint_creates_the_new_one_then_deletes_the_old(
     life: Lifecycle,
 ) -> None:
     before = life.stack.outputs()["group_ids"].value
@@ -188,7 +188,7 @@ def test_05_moving_a_group_to_another_endpoint_creates_the_new_one_then_deletes_
     life.client.delete_endpoint(other)
 
 
-def test_06_refresh_sees_out_of_band_changes_and_up_restores_them(life: Lifecycle) -> None:
+def step_06_refresh_sees_out_of_band_changes_and_up_restores_them(life: Lifecycle) -> None:
     outputs = life.stack.outputs()
     endpoint_id = int(outputs["endpoint_id"].value)
     group_b = int(outputs["group_ids"].value[1])
@@ -214,7 +214,7 @@ def test_06_refresh_sees_out_of_band_changes_and_up_restores_them(life: Lifecycl
     assert life.client.list_endpoints(fresh=True)[0]["min_load"] == 25
 
 
-def test_07_a_bad_value_fails_the_preview_before_any_api_call(life: Lifecycle) -> None:
+def step_07_a_bad_value_fails_the_preview_before_any_api_call(life: Lifecycle) -> None:
     life.new_requests()
     life.spec.endpoint["target_util"] = 5
     try:
@@ -226,7 +226,7 @@ def test_07_a_bad_value_fails_the_preview_before_any_api_call(life: Lifecycle) -
     assert [r for r in life.new_requests() if not r.startswith("POST /bundles/")] == []
 
 
-def test_08_the_state_holds_the_api_key_nowhere(life: Lifecycle) -> None:
+def step_08_the_state_holds_the_api_key_nowhere(life: Lifecycle) -> None:
     exported = subprocess.run(
         [f"{life.engine_dir}/pulumi", "stack", "export", "--stack", "e2e"],
         cwd=life.stack.workspace.work_dir,
@@ -257,7 +257,7 @@ def test_08_the_state_holds_the_api_key_nowhere(life: Lifecycle) -> None:
     assert "hf_demo" not in exported
 
 
-def test_09_destroy_deletes_workergroups_before_the_endpoint(life: Lifecycle) -> None:
+def step_09_destroy_deletes_workergroups_before_the_endpoint(life: Lifecycle) -> None:
     endpoint_id = life.stack.outputs()["endpoint_id"].value
     life.new_requests()
     life.stack.destroy()
@@ -268,7 +268,7 @@ def test_09_destroy_deletes_workergroups_before_the_endpoint(life: Lifecycle) ->
     assert life.control.object_counts() == {"endpoints": 0, "workergroups": 0, "templates": 0}
 
 
-def test_10_a_create_committed_then_dropped_converges_to_one_endpoint(life: Lifecycle) -> None:
+def step_10_a_create_committed_then_dropped_converges_to_one_endpoint(life: Lifecycle) -> None:
     life.new_requests()
     life.control.fault("POST /endptjobs/", "drop_after_commit")
     first = life.stack.up()  # the provider settles the lost answer by listing: no failure
@@ -281,3 +281,26 @@ def test_10_a_create_committed_then_dropped_converges_to_one_endpoint(life: Life
     assert len(posts) == 1
     life.stack.destroy()
     assert life.control.object_counts() == {"endpoints": 0, "workergroups": 0, "templates": 0}
+
+
+STEPS = (
+    step_01_preview_of_a_fresh_stack_calls_no_api,
+    step_02_up_creates_the_endpoint_before_its_workergroups,
+    step_03_an_unchanged_up_writes_nothing,
+    step_04_changing_min_load_updates_in_place_with_one_put,
+    step_05_moving_a_group_to_another_endpoint_creates_the_new_one_then_deletes_the_old,
+    step_06_refresh_sees_out_of_band_changes_and_up_restores_them,
+    step_07_a_bad_value_fails_the_preview_before_any_api_call,
+    step_08_the_state_holds_the_api_key_nowhere,
+    step_09_destroy_deletes_workergroups_before_the_endpoint,
+    step_10_a_create_committed_then_dropped_converges_to_one_endpoint,
+)
+
+
+def test_a_stack_from_its_first_preview_to_destroy_and_a_lost_answer_after(
+    life: Lifecycle,
+) -> None:
+    """One stack's life, step by step: each step starts from where the one before left it
+    (one test, so no order between tests matters)."""
+    for step in STEPS:
+        step(life)

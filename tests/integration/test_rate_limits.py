@@ -21,7 +21,8 @@ from pulumi_vast_serverless import VastClient, VastRateLimitError
 from pulumi_vast_serverless.client._backoff import RateLimitBackoff
 from pulumi_vast_serverless.client._routes import DOCUMENTED_THRESHOLDS, SCALE_ENV, route_key
 from pulumi_vast_serverless.simulator import SimulatorControl, run_simulator
-from pulumi_vast_serverless.simulator._limiter import ACCOUNT_BURST
+from pulumi_vast_serverless.conformance import probe_reading
+from pulumi_vast_serverless.simulator._limiter import ACCOUNT_BURST, Reading
 from tests.conftest import TEST_LIMIT_SCALE
 from tests.support.keys import KEY_A, KEY_B
 
@@ -120,6 +121,7 @@ def test_per_second_reading_keeps_the_old_bursts() -> None:
     assert statuses == [200, 200, 429]
 
 
+@pytest.mark.slow
 def test_eight_threads_create_forty_endpoints_without_an_error(
     client: VastClient, control: SimulatorControl
 ) -> None:
@@ -157,6 +159,7 @@ def gaps_by_route(log: list[dict[str, Any]]) -> dict[str, list[float]]:
     }
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(60)
 def test_at_vasts_own_scale_no_request_leaves_sooner_than_its_route_allows(
     monkeypatch: pytest.MonkeyPatch,
@@ -242,3 +245,12 @@ def test_a_spent_retry_budget_surfaces_a_rate_limit_error(sim_url: str) -> None:
     with pytest.raises(VastRateLimitError, match=r"HTTP 429: API requests too frequent") as caught:
         impatient.list_workergroups(fresh=True)
     assert "run again later" in str(caught.value)
+
+
+@pytest.mark.parametrize("reading", ["interval", "token-bucket", "per-second"])
+def test_the_live_probe_tells_the_readings_apart(reading: Reading) -> None:
+    """What `make test-live` records: two endpoint lists a quarter threshold apart."""
+    with run_simulator(rate_limits=reading) as url:
+        found = probe_reading(url, KEY_A)
+    assert found.reading == reading, found.describe()
+    assert found.describe().startswith(f"rate limits: the {reading} reading held")

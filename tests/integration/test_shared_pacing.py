@@ -43,6 +43,7 @@ def creates(control: SimulatorControl) -> list[int]:
     return [r["status"] for r in control.requests() if r["method"] == "POST"]
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_providers_on_one_machine_share_one_budget_and_see_no_429(
     sim_url: str, control: SimulatorControl, tmp_path: Path
@@ -55,6 +56,7 @@ def test_providers_on_one_machine_share_one_budget_and_see_no_429(
     assert control.object_counts()["endpoints"] == 2 * EACH
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_providers_apart_adapt_and_both_finish_with_few_429s(
     sim_url: str, control: SimulatorControl

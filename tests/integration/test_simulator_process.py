@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from pulumi_vast_serverless import VastClient
-from pulumi_vast_serverless.simulator import run_simulator
+from pulumi_vast_serverless.simulator import SimulatorControl, run_simulator
 from tests.support.keys import KEY_A
 
 
@@ -59,3 +59,30 @@ def test_rate_limits_can_be_turned_off() -> None:
         client = VastClient(KEY_A, base_url=url, rate_limits=None)
         for _ in range(10):
             client.list_workergroups(fresh=True)
+        statuses = [entry["status"] for entry in SimulatorControl(url).requests()]
+        limits = SimulatorControl(url).limits()
+    assert statuses == [200] * 10
+    assert limits == {"reading": "off", "scale": 1.0, "thresholds": {}}
+
+
+def test_the_reading_and_scale_are_chosen_on_the_command_line() -> None:
+    process, url = start("--rate-limits", "token-bucket", "--limit-scale", "0.5")
+    try:
+        limits = SimulatorControl(url).limits()
+    finally:
+        stop(process)
+    assert limits["reading"] == "token-bucket"
+    assert limits["scale"] == 0.5
+    assert limits["thresholds"]["POST /autojobs/"] == 2.0
+
+
+def test_a_scale_that_is_not_a_positive_number_is_refused_in_one_line() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "pulumi_vast_serverless.simulator", "--limit-scale", "0"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "--limit-scale: must be a positive number such as 0.05; got '0'" in done.stderr

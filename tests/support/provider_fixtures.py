@@ -15,8 +15,14 @@ TEMPLATE_TYPE = "pulumi-python:dynamic/vast:Template"
 READINESS_TYPE = "pulumi-python:dynamic/vast:Readiness"
 
 
-# Settings of the run, not of Vast: where pacing is shared, where exchanges are recorded.
-RUN_SETTINGS = ("VAST_PACING_DIR", "VAST_CONFORMANCE_RECORD", "VAST_RATE_LIMIT_SCALE")
+# Settings of the run, not of Vast: where pacing is shared, where exchanges are recorded,
+# how the run compresses Vast's time.
+RUN_SETTINGS = (
+    "VAST_PACING_DIR",
+    "VAST_CONFORMANCE_RECORD",
+    "VAST_RATE_LIMIT_SCALE",
+    "VAST_GRACE_SCALE",
+)
 
 
 def clean_env() -> dict[str, str]:
