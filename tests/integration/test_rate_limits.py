@@ -20,8 +20,8 @@ import requests
 from pulumi_vast_serverless import VastClient, VastRateLimitError
 from pulumi_vast_serverless.client._backoff import RateLimitBackoff
 from pulumi_vast_serverless.client._routes import DOCUMENTED_THRESHOLDS, SCALE_ENV, route_key
-from pulumi_vast_serverless.simulator import SimulatorControl, run_simulator
 from pulumi_vast_serverless.conformance import probe_reading
+from pulumi_vast_serverless.simulator import SimulatorControl, run_simulator
 from pulumi_vast_serverless.simulator._limiter import ACCOUNT_BURST, Reading
 from tests.conftest import TEST_LIMIT_SCALE
 from tests.support.keys import KEY_A, KEY_B
