@@ -31,17 +31,26 @@ class Offers:
     cheapest: Row | None
     priciest: Row | None
     more: bool = False  # the search returned its limit: more offers match
+    #: The dearest disk (``storage_total_cost``, $/h) of any offer the search selects:
+    #: a cold worker may sit on any of them, so the idle figure never under-states.
+    dearest_disk: float = 0.0
 
     @classmethod
     def of(cls, offers: list[Row], limit: int) -> Offers:
         """From a search's answer (any order)."""
         priced = [o for o in offers if isinstance(o.get("dph_total"), (int, float))]
         by_price = sorted(priced, key=lambda o: float(o["dph_total"]))
+        disks = [
+            float(o["storage_total_cost"])
+            for o in priced
+            if isinstance(o.get("storage_total_cost"), (int, float))
+        ]
         return cls(
             count=len(priced),
             cheapest=by_price[0] if by_price and len(offers) < limit else None,
             priciest=by_price[-1] if by_price else None,
             more=len(offers) >= limit,
+            dearest_disk=max(disks, default=0.0),
         )
 
 
@@ -80,9 +89,28 @@ class EndpointCost:
         return max(found, key=lambda o: float(o["dph_total"])) if found else None
 
     @property
+    def invalid(self) -> bool:
+        """A count no endpoint can have (its check fails the preview): no figure at all."""
+        counts = (self.plan.max_workers, self.plan.cold_workers)
+        return any(count is not None and count < 0 for count in counts)
+
+    @property
+    def why_unknown(self) -> list[str]:
+        """Why there is no figure (empty when there is one)."""
+        failing = ["its inputs fail their check (see the error): no figure"] if self.invalid else []
+        return [*self.unknown, *failing]
+
+    @property
+    def cold_workers(self) -> int | None:
+        """The cold workers the figure counts: ``cold_workers``, capped by ``max_workers``."""
+        if self.plan.cold_workers is None or self.plan.max_workers is None:
+            return None
+        return min(self.plan.cold_workers, self.plan.max_workers)
+
+    @property
     def worst_per_hour(self) -> float | None:
         """``max_workers`` times the priciest offer its groups select; None if unknown."""
-        if self.unknown or self.plan.max_workers is None:
+        if self.unknown or self.invalid or self.plan.max_workers is None:
             return None
         priciest = self.priciest
         return self.plan.max_workers * float(priciest["dph_total"]) if priciest else 0.0
@@ -90,21 +118,17 @@ class EndpointCost:
     @property
     def cold_per_hour(self) -> float | None:
         """Cold workers idle: their disks only, at the dearest disk rate of those offers."""
-        if self.unknown or self.plan.cold_workers is None or self.plan.max_workers is None:
+        workers = self.cold_workers
+        if self.unknown or self.invalid or workers is None:
             return None
-        disks = [
-            float(o.priciest.get("storage_total_cost") or 0.0)
-            for o in self.offers.values()
-            if o is not None and o.priciest is not None
-        ]
-        workers = min(self.plan.cold_workers, self.plan.max_workers)
-        return workers * max(disks) if disks else 0.0
+        disks = [o.dearest_disk for o in self.offers.values() if o is not None]
+        return workers * max(disks, default=0.0)
 
     def figure(self) -> str:
         """``endpoint llm $10.70/h (4 x $2.67/h)``, or why it is unknown."""
         worst, priciest = self.worst_per_hour, self.priciest
         if worst is None:
-            return f"endpoint {self.plan.name} unknown ({'; '.join(self.unknown)})"
+            return f"endpoint {self.plan.name} unknown ({'; '.join(self.why_unknown)})"
         if priciest is None:
             return f"endpoint {self.plan.name} {money(0.0)} (no offer matches)"
         each = money(float(priciest["dph_total"]))
@@ -116,7 +140,8 @@ class EndpointCost:
         worst = self.worst_per_hour
         if worst is None:
             head = (
-                f"endpoint {plan.name}: worst case unknown at preview ({'; '.join(self.unknown)})"
+                f"endpoint {plan.name}: worst case unknown at preview "
+                f"({'; '.join(self.why_unknown)})"
             )
         elif self.priciest is None:
             head = f"endpoint {plan.name}: worst case {money(0.0)} (no offer matches its searches)"
@@ -129,7 +154,7 @@ class EndpointCost:
             )
         cold = self.cold_per_hour
         if cold is not None:
-            head += f"; cold workers idle {money(cold)} ({plan.cold_workers}, disks only)"
+            head += f"; cold workers idle {money(cold)} ({self.cold_workers}, disks only)"
         groups = [f"{name} {offers_text(offers)}" for name, offers in self.offers.items()]
         if groups:
             head += "; offers now: " + ", ".join(groups)
@@ -167,8 +192,14 @@ class StackCost:
     def describe(self, ceiling: float | None) -> str:
         worst = self.worst_per_hour
         count = len(self.endpoints)
-        total = money(worst) if worst is not None else "unknown at preview"
+        invalid = worst is None and any(e.invalid for e in self.endpoints)
+        if worst is not None:
+            total = money(worst)
+        else:
+            total = "not figured" if invalid else "unknown at preview"
         text = f"stack worst case {total} over {count} endpoint{'s' if count != 1 else ''}"
+        if invalid:
+            text += " (an endpoint's inputs fail their check)"
         return text + (f" (vast:maxHourlySpend {money(ceiling)})" if ceiling is not None else "")
 
     def refusal(self, ceiling: float) -> str | None:

@@ -41,6 +41,25 @@ def test_the_worst_case_is_max_workers_times_the_priciest_offer_of_any_group() -
     )
 
 
+def test_cold_workers_idle_at_the_dearest_disk_of_any_offer_and_the_count_multiplied() -> None:
+    """The priciest offer's disk is not the dearest disk: a cold worker may sit on any."""
+    cheap_big_disk = offer(0.5, disk=0.05)
+    cost = priced("llm", 1, [cheap_big_disk, offer(2.0, disk=0.01)])
+    assert cost.cold_per_hour == pytest.approx(0.05)  # cold_workers 2, capped at 1
+    assert "cold workers idle $0.0500/h (1, disks only)" in cost.describe()
+
+
+def test_an_endpoint_whose_inputs_fail_their_check_gets_no_figure() -> None:
+    cost = priced("llm", -3, [offer(1.0)])
+    assert (cost.worst_per_hour, cost.cold_per_hour) == (None, None)
+    assert "$-" not in cost.describe()
+    assert "its inputs fail their check" in cost.describe()
+    stack = StackCost((cost, priced("b", 2, [offer(1.0)])))
+    assert stack.describe(None) == (
+        "stack worst case not figured over 2 endpoints (an endpoint's inputs fail their check)"
+    )
+
+
 def test_what_is_not_known_at_preview_is_unknown_never_a_guess() -> None:
     cost = priced("llm", None, [offer(1.0)])
     cost.unknown.append("max_workers is not known yet")
