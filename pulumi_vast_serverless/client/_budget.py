@@ -60,8 +60,6 @@ class RouteBudget:
     cut_at: float = -math.inf
     #: Of the host's budget (``HOST``): how much stricter than documented Vast was found.
     strictness: float = 1.0
-    #: The wait last announced for this route's queue (0: none since it drained).
-    announced: float = 0.0
 
 
 class Budgets(Protocol):

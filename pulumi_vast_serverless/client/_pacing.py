@@ -96,6 +96,9 @@ class RoutePacer:
         # ``throttled``): 1, 2, 4... never back up within the process.
         self._share = 1.0
         self._share_cut_at = -math.inf
+        # The wait this process last announced for the route's queue (0: none since it
+        # drained). Each process says it once: each stack's user reads its own output.
+        self._announced = 0.0
 
     # What is in force
 
@@ -329,15 +332,16 @@ class RoutePacer:
 
     def _maybe_announce(self, budget: RouteBudget, interval: float, at: float, now: float) -> None:
         """Say once that requests queue behind this route's limit, when one waits long;
-        again when the wait has doubled (called under the budget's lock)."""
+        again when the wait has doubled (called under the budget's lock). The count is the
+        machine's: other stacks' requests queue alike."""
         wait = at - now
         if self.announce is None or wait < self.announce_after:
             if wait <= interval:  # the queue drained: a later one is news again
-                budget.announced = 0.0
+                self._announced = 0.0
             return
-        if budget.announced and wait < 2 * budget.announced:
+        if self._announced and wait < 2 * self._announced:
             return
-        budget.announced = wait
+        self._announced = wait
         queued = sum(1 for other in budget.granted if other > now)
         text = (
             f"{queued} {describe(self.route)} queued behind Vast's limit of 1 per "
