@@ -44,7 +44,7 @@ HOST = "*"
 class RouteBudget:
     """One route's pacing state: what was granted, what Vast asked, the rate in force."""
 
-    #: Send times, oldest first: departures still inside a window (an answered one moved
+    #: Send times, oldest first: departures still within an interval (an answered one moved
     #: back to its answer, see ``_pacing``) and grants booked ahead.
     granted: list[float] = field(default_factory=list)
     #: Those of ``granted`` still ahead that yield (see ``_pacing``): a request that does

@@ -29,7 +29,7 @@ DEFAULT_LIST_TTL = 2.0
 # Offers one search returns at most (ordered by price, the priciest first).
 OFFER_LIMIT = 500
 # Before a list takes its route's last free slot: how long a sibling write (created by the
-# engine a moment later) may take to start. Missing it costs a whole rate-limit window.
+# engine a moment later) may take to start. Missing it costs a whole rate-limit interval.
 SIBLING_GRACE = 0.05
 # After a create timed out: list this many more times, this many seconds apart, before
 # declaring it ambiguous (a slow POST usually commits within seconds).
@@ -423,8 +423,8 @@ class VastClient:
     def _settle_reads(self, collection: str, timeout: float) -> None:
         """Before a fresh list leaves, let sibling writes land so that they need no list of
         their own: writes already on the wire always (milliseconds); writes still under
-        way (or about to start, ``SIBLING_GRACE``) when this list would take the route's
-        last free slot of the window. With no slot free the pacer makes it wait anyway,
+        way (or about to start, ``SIBLING_GRACE``) when this list would leave at once (none
+        was sent within the route's interval). Otherwise the pacer makes it wait anyway,
         and callers join it meanwhile."""
         writes = self._writes[collection]
         if self._http.spare("GET", collection) == 1:

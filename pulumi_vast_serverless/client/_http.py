@@ -148,7 +148,7 @@ class Transport:
         Every attempt is paced; 429s are retried, and so are 5xx answers and lost answers
         of idempotent requests (see ``_backoff``). ``on_send`` is called just before each
         attempt leaves, so callers can tell how fresh the answer is; ``yields`` whether it
-        may leave each window's last slot to others (see ``_pacing``). ``accept`` lets a
+        may let requests that must follow a write go first (see ``_pacing``). ``accept`` lets a
         ``success: false`` answer through when it is not a failure (Vast's "Existing
         Template Found"). ``key_in_body`` adds ``api_key`` to the body, as Vast's own client
         does for the autoscaler's writes (the header alone may not be read there);
