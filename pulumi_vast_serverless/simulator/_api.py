@@ -8,6 +8,7 @@ from typing import Any
 
 from . import _autoscaler as auto
 from . import _market as market
+from . import _router as router
 from . import _serverless as sls
 from . import _templates as tpl
 from ._requests import (
@@ -89,4 +90,6 @@ AUTOSCALER_ROUTES: dict[str, Route] = {
     "POST /get_workergroup_logs/": Route(auto.workergroup_logs),
     # The path Vast's own client (vastai 1.9.1) sends for a group's logs.
     "POST /get_autogroup_logs/": Route(auto.workergroup_logs),
+    # Vast's serverless router: a ready worker for one request (see ``_router``).
+    "POST /route/": Route(router.route),
 }

@@ -25,6 +25,7 @@ from ._api import AUTOSCALER_ROUTES, ROUTES, Route
 from ._faults import Fault
 from ._limiter import TOO_FREQUENT, Answer
 from ._requests import InvalidArgsError, given_fields
+from ._router import WORKER_ROOT, worker_answer
 from ._state import ApiError, Call, SimulatorState
 from ._store import tenant_of
 
@@ -54,6 +55,8 @@ class SimulatorServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], state: SimulatorState) -> None:
         self.state = state
         super().__init__(address, _Handler)
+        host, port = self.server_address[:2]
+        state.router.root = f"http://{host!s}:{port}"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -93,6 +96,9 @@ class _Handler(BaseHTTPRequestHandler):
             if path.startswith("/_sim/"):
                 status, reply = _control_routes.handle(self.server.state, method, path, body)
                 self._send(status, reply)
+            elif path.startswith(WORKER_ROOT) and method == "POST":
+                worker_id = path[len(WORKER_ROOT) :].split("/", 1)[0]
+                self._send(*worker_answer(self.server.state.router, worker_id, body))
             elif path.startswith(API_ROOT + "/"):
                 self._api(ROUTES, method, path[len(API_ROOT) :], body, logged=path)
             else:

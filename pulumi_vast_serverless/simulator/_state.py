@@ -12,6 +12,7 @@ from typing import Any
 from ._engine import Engine
 from ._faults import FaultQueue
 from ._limiter import Limiter
+from ._signatures import Router
 from ._store import Store, tenant_of
 from ._variants import Variants
 
@@ -43,6 +44,7 @@ class SimulatorState:
         self.faults = FaultQueue()
         self.variants = Variants()
         self.engine = Engine()
+        self.router = Router()
         self.log: list[Row] = []
         self.log_lock = threading.Lock()
 
@@ -91,6 +93,7 @@ class SimulatorState:
         self.host_only.clear()
         self.accounts.clear()
         self.engine = Engine()
+        self.router = Router()
         if self.limiter is not None:
             self.limiter.reset()
         with self.log_lock:
