@@ -16,11 +16,14 @@ import re
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, TypeVar
 
 from pulumi import automation as auto
 
 from ..providers._settings import API_KEY_CONFIG, API_URL_CONFIG
+from ._interrupt import Interrupts
+
+_Result = TypeVar("_Result")
 
 # Encrypts secrets of a local file backend that only ever holds simulator state.
 LOCAL_PASSPHRASE = "local-simulator-only"  # noqa: S105
@@ -51,9 +54,30 @@ class StackError(auto.CommandError):
         self.full = str(failure)
 
 
+_LOCKED = re.compile(
+    r"the stack is currently locked.*?\n\s*(?P<file>\S+?)(\?\S*)?: created by (?P<who>.+)", re.S
+)
+# What Vast answers a key it does not take, as the client words it.
+_REFUSED_KEY = re.compile(r"HTTP 401\b")
+KEY_CHANGED_HINT = (
+    "if you have just set a new vast:apiKey: the refresh before an up reads each resource "
+    "with the key recorded at its last deploy; run `up(refresh=False)` once (`pulumi up "
+    "--refresh=false` in a shell) to record the new key, and refresh again after"
+)
+
+
 def first_error(output: str) -> str:
     """The first error line of the engine's output, prefixed with its resource; a plugin
-    that failed to start gets what it printed (the reason) appended."""
+    that failed to start gets what it printed (the reason) appended; a stack locked by a
+    run that did not end says whose lock it is and how to remove it."""
+    locked = _LOCKED.search(output)
+    if locked:
+        return (
+            f"the stack is locked by a run that has not ended (lock {locked['file']}, created "
+            f"by {locked['who'].strip()}): if that run is over (interrupted, killed, its "
+            "machine gone), remove the lock with `stack.cancel()` (`pulumi cancel` in a "
+            "shell) and run again; the next up refreshes and converges"
+        )
     resource, printed = "", ""
     diagnostics = output.split("Diagnostics:", 1)[-1].splitlines()
     for index, raw in enumerate(diagnostics):
@@ -123,34 +147,53 @@ class LocalStack(auto.Stack):
         # derivation once more (a third of a second of CPU per up).
         kwargs.setdefault("show_secrets", False)
         try:
-            return super().up(*args, **kwargs)
-        except auto.CommandError as failure:
-            _one_line(failure)
+            return self._command(super().up, args, kwargs)
+        except StackError as error:
+            if kwargs["refresh"] and _REFUSED_KEY.search(str(error)):
+                error.args = (f"{error} ({KEY_CHANGED_HINT})",)
+            raise
 
     def destroy(self, *args: Any, **kwargs: Any) -> auto.DestroyResult:
         kwargs.setdefault("refresh", True)
         kwargs.setdefault("show_secrets", False)  # as for up
-        try:
-            return super().destroy(*args, **kwargs)
-        except auto.CommandError as failure:
-            _one_line(failure)
+        # The CLI's closing advice names a command a local_stack user does not have.
+        shown = kwargs.get("on_output")
+        if shown is not None:
+            kwargs["on_output"] = lambda line: shown(_as_local(line, self.name))
+        result = self._command(super().destroy, args, kwargs)
+        result.stdout = _as_local(result.stdout, self.name)
+        return result
 
     def preview(self, *args: Any, **kwargs: Any) -> auto.PreviewResult:
-        try:
-            return super().preview(*args, **kwargs)
-        except auto.CommandError as failure:
-            _one_line(failure)
+        return self._command(super().preview, args, kwargs)
 
     def refresh(self, *args: Any, **kwargs: Any) -> auto.RefreshResult:
         kwargs.setdefault("show_secrets", False)  # as for up
-        try:
-            return super().refresh(*args, **kwargs)
-        except auto.CommandError as failure:
-            _one_line(failure)
+        return self._command(super().refresh, args, kwargs)
+
+    def _command(
+        self, run: Callable[..., _Result], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> _Result:
+        """Run one engine command: a failure as one line, Ctrl-C as the CLI takes it at a
+        terminal (see ``_interrupt``)."""
+        interrupts = Interrupts()
+        kwargs["on_output"] = interrupts.watch(kwargs.get("on_output"))
+        with interrupts.taken():
+            try:
+                return run(*args, **kwargs)
+            except auto.CommandError as failure:
+                error = StackError(failure)
+                if interrupts.count:
+                    error.args = (interrupts.message(),)
+                raise error from None
 
 
-def _one_line(failure: auto.CommandError) -> NoReturn:
-    raise StackError(failure) from None
+def _as_local(text: str, stack: str) -> str:
+    """The CLI's "run `pulumi stack rm NAME`" as a ``local_stack`` user runs it."""
+    return text.replace(
+        f"run `pulumi stack rm {stack}`",
+        f"run `stack.workspace.remove_stack({stack!r})` (`pulumi stack rm {stack}` in a shell)",
+    )
 
 
 def local_stack(

@@ -181,9 +181,11 @@ def test_a_key_revoked_mid_run(crash: Crash) -> None:
 
     crash.stack.set_config("vast:apiKey", auto.ConfigValue(KEY_B, secret=True))
     # Pulumi refreshes with the provider settings of the last deploy (the revoked key):
-    # after a new key, one up without the refresh (README, "A new API key").
-    with pytest.raises(StackError, match="HTTP 401: Invalid user key"):
+    # after a new key, one up without the refresh (README, "A new API key"), as the
+    # error itself says.
+    with pytest.raises(StackError, match="HTTP 401: Invalid user key") as refused:
         crash.stack.up()
+    assert "run `up(refresh=False)` once" in str(refused.value)
     crash.stack.up(refresh=False)
     crash.assert_converged()
     crash.stack.up()  # and refreshes work again

@@ -30,3 +30,21 @@ def test_a_plugin_failure_carries_what_the_plugin_printed_after_it() -> None:
 def test_a_plugin_failure_with_nothing_printed_stays_as_it_is() -> None:
     output = engine_output(PLUGIN_FAILED)
     assert first_error(output) == PLUGIN_FAILED.removeprefix("error: ")
+
+
+LOCKED = (
+    " code: 1\n stdout:\n stderr: error: the stack is currently locked by 1 lock(s). Either "
+    "wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n"
+    "  file:///tmp/s/.pulumi/locks/organization/p/local/7420.json?no_tmp_dir=true: created "
+    "by root@vm (pid 14839) at 2026-12-07T17:03:00Z\n"
+)
+
+
+def test_a_locked_stack_names_the_lock_its_holder_and_the_way_out() -> None:
+    assert first_error(LOCKED) == (
+        "the stack is locked by a run that has not ended (lock "
+        "file:///tmp/s/.pulumi/locks/organization/p/local/7420.json, created by root@vm "
+        "(pid 14839) at 2026-12-07T17:03:00Z): if that run is over (interrupted, killed, its "
+        "machine gone), remove the lock with `stack.cancel()` (`pulumi cancel` in a shell) "
+        "and run again; the next up refreshes and converges"
+    )
