@@ -33,7 +33,8 @@ CANCELLED = (
 STOPPED = (
     "stopped (Ctrl-C twice) before the engine finished cancelling: the stack may still be "
     "locked and an operation under way may not be recorded; run `stack.cancel()`, then "
-    "`up()` (it refreshes first and finds what exists)"
+    "`up()` (it refreshes first; an object whose create was cut off is named, never made "
+    "twice, and `adopt_existing=True` on it takes it over)"
 )
 
 

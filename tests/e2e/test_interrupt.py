@@ -190,8 +190,8 @@ def test_a_second_ctrl_c_stops_at_once_and_says_what_to_run(
         stack.cancel()
         assert list((tmp_path / ".pulumi" / "locks").rglob("*.json")) == []
         time.sleep(3.5)  # the create the engine stopped waiting for lands on Vast
-        try:
+        # The group whose create the stop cut off exists on Vast, not in the state: the
+        # next up names it rather than make a second one.
+        with pytest.raises(StackError, match=r"already runs this template.*adopt_existing=True"):
             stack.up()
-        except StackError as refused:  # an interrupted create: refused, never duplicated
-            assert "adopt_existing" in str(refused), refused
-        assert control.object_counts()["workergroups"] <= 2
+        assert control.object_counts() == {"endpoints": 1, "workergroups": 2, "templates": 0}
