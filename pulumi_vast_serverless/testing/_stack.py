@@ -59,6 +59,8 @@ _LOCKED = re.compile(
 )
 # What Vast answers a key it does not take, as the client words it.
 _REFUSED_KEY = re.compile(r"HTTP 401\b")
+# A resource's row when the refresh before an up failed on it.
+_REFRESH_FAILED = re.compile(r"\brefreshing failed\b|\brefreshing \([^)]*\) error: ")
 KEY_CHANGED_HINT = (
     "if you have just set a new vast:apiKey: the refresh before an up reads each resource "
     "with the key recorded at its last deploy; run `up(refresh=False)` once (`pulumi up "
@@ -149,7 +151,7 @@ class LocalStack(auto.Stack):
         try:
             return self._command(super().up, args, kwargs)
         except StackError as error:
-            if kwargs["refresh"] and _REFUSED_KEY.search(str(error)):
+            if _REFUSED_KEY.search(str(error)) and _REFRESH_FAILED.search(error.full):
                 error.args = (f"{error} ({KEY_CHANGED_HINT})",)
             raise
 
