@@ -10,7 +10,8 @@ fails, so no resource registers and nothing is written. Only values the program 
 plain values count: the gate cannot wait for other resources' outputs (they wait for it).
 
 The plan runs at every preview (``vast:costEstimate false`` turns that off) and, when
-the ceiling is set, at every ``up``; otherwise an ``up`` makes no request for it.
+the ceiling or ``vast:strict`` is set, at every ``up``; otherwise an ``up`` makes no
+request for it. Under ``vast:strict`` what it would warn about fails the run instead.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from ._estimate import (
 
 CEILING_CONFIG = "maxHourlySpend"
 ESTIMATE_CONFIG = "costEstimate"
+STRICT_CONFIG = "strict"
 # The offer search needs no key; a client still wants one, which it never sends there.
 _NO_KEY = "no-key-offers-are-public"
 
@@ -59,6 +61,8 @@ class Plan:
 
     ceiling: float | None
     active: bool
+    #: ``vast:strict``: what would warn fails the preview instead (for CI).
+    strict: bool = False
     endpoints: list[_Declared] = field(default_factory=list)
     groups: list[_Declared] = field(default_factory=list)
     templates: list[_Declared] = field(default_factory=list)
@@ -97,8 +101,10 @@ class Plan:
                 pulumi.log.warn(f"cost estimate unavailable: Vast's offer search failed ({exc})")
                 self._done.set_result([])
             return
-        self.show(cost)
+        warnings = self.show(cost)
         refusal = cost.refusal(self.ceiling) if self.ceiling is not None else None
+        if not refusal and self.strict and warnings:
+            refusal = f"vast:strict: {warnings[0][1]} (workergroup {warnings[0][0]})"
         if refusal:
             self._done.set_exception(pulumi.RunError(refusal))
         else:
@@ -172,29 +178,40 @@ class Plan:
                     return DEFAULT_DISK_GB, ""
         return DEFAULT_DISK_GB, "its template is not in this program: disk taken as 8 GB"
 
-    def show(self, cost: StackCost) -> None:
-        """The figures at preview: per endpoint, the stack, and groups nothing matches."""
+    def show(self, cost: StackCost) -> list[tuple[str, str]]:
+        """The figures at preview: per endpoint, the stack, and groups nothing matches;
+        returns the warnings, (group, text), shown (or, under vast:strict, to fail on)."""
         for endpoint_cost, endpoint in zip(cost.endpoints, self.endpoints, strict=True):
             pulumi.log.info(endpoint_cost.describe(), resource=endpoint.resource)
+        warnings: list[tuple[_Declared, str]] = []
         for group in self.groups:
             if self.endpoint_of(group) is None:
-                pulumi.log.warn(
-                    "not counted in the cost estimate or vast:maxHourlySpend: this group "
-                    "attaches to an endpoint this program does not declare, whose "
-                    "max_workers caps its workers",
-                    resource=group.resource,
+                warnings.append(
+                    (
+                        group,
+                        "not counted in the cost estimate or vast:maxHourlySpend: this group "
+                        "attaches to an endpoint this program does not declare, whose "
+                        "max_workers caps its workers",
+                    )
                 )
         for endpoint_cost in cost.endpoints:
             for name, offers in endpoint_cost.offers.items():
                 if offers is not None and offers.count == 0:
                     group = next(g for g in self.groups if g.name == name)
-                    pulumi.log.warn(
-                        f"no offer on Vast matches this group's search now "
-                        f"({group_search(group)}): it would recruit nothing. Check the GPU "
-                        "name (Vast writes it with _ for spaces, e.g. RTX_4090) and the terms.",
-                        resource=group.resource,
+                    warnings.append(
+                        (
+                            group,
+                            f"no offer on Vast matches this group's search now "
+                            f"({group_search(group)}): it would recruit nothing. Check the GPU "
+                            "name (Vast writes it with _ for spaces, e.g. RTX_4090) and the "
+                            "terms.",
+                        )
                     )
+        if not self.strict:
+            for group, text in warnings:
+                pulumi.log.warn(text, resource=group.resource)
         pulumi.log.info(cost.describe(self.ceiling))
+        return [(group.name, text) for group, text in warnings]
 
 
 def sent_search(props: dict[str, Any]) -> str | None:
@@ -245,8 +262,12 @@ def _new_plan(loop: asyncio.AbstractEventLoop) -> Plan:
     if ceiling is not None and ceiling < 0:
         raise pulumi.RunError(f"vast:{CEILING_CONFIG} is USD per hour, 0 or more; got {ceiling}")
     estimate = config.get_bool(ESTIMATE_CONFIG)
-    active = ceiling is not None or (pulumi.runtime.is_dry_run() and estimate is not False)
-    plan = Plan(ceiling=ceiling, active=active)
+    strict = bool(config.get_bool(STRICT_CONFIG))
+    # Under vast:strict an up checks too: what would only warn must stop it before a write.
+    active = (
+        ceiling is not None or strict or (pulumi.runtime.is_dry_run() and estimate is not False)
+    )
+    plan = Plan(ceiling=ceiling, active=active, strict=strict)
     if active:
         done: asyncio.Future[Any] = loop.create_future()
         known: asyncio.Future[bool] = loop.create_future()

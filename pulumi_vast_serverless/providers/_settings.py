@@ -35,7 +35,9 @@ DOCUMENTED_CONFIG = (
     API_URL_CONFIG,
     "vast:maxHourlySpend",
     "vast:costEstimate",
+    "vast:strict",
 )
+STRICT_CONFIG = "vast:strict"
 # Keys people write for ours that no spelling distance finds.
 _MEANT = {"vast:key": API_KEY_CONFIG, "vast:token": API_KEY_CONFIG, "vast:url": API_URL_CONFIG}
 
@@ -48,6 +50,8 @@ class ProviderSettings:
     base_url: str
     #: What is wrong with the stack config, found without an API call.
     config_problems: tuple[str, ...] = ()
+    #: ``vast:strict``: this package's warnings fail the preview (for CI).
+    strict: bool = False
 
 
 def resolve_settings(
@@ -69,7 +73,15 @@ def resolve_settings(
             f"{DEFAULT_BASE_URL} (or a simulator's), or remove it"
         )
     base_url = DEFAULT_BASE_URL if url is None else str(url).strip()
-    return ProviderSettings(str(key or "").strip(), base_url, tuple(problems))
+    strict = str(config.get(STRICT_CONFIG, "false")).strip().lower()
+    if strict not in ("true", "false"):
+        problems.append(
+            f"{STRICT_CONFIG} must be true or false; got {strict!r} "
+            f"(`pulumi config set {STRICT_CONFIG} true`)"
+        )
+    return ProviderSettings(
+        str(key or "").strip(), base_url, tuple(problems), strict=strict == "true"
+    )
 
 
 def program_settings() -> ProviderSettings:

@@ -7,7 +7,7 @@ import re
 import threading
 from typing import Any
 
-from pulumi.dynamic import CheckResult, CreateResult
+from pulumi.dynamic import CheckFailure, CheckResult, CreateResult
 
 from ..client import _offer_query, _routes
 from ..client._errors import (
@@ -66,7 +66,11 @@ class WorkergroupProvider(VastProvider):
                 search, defaults=bool(defaults), price_cap=cap
             )
         if not result.failures:
-            for warning in self.warnings(news):
+            warnings = self.warnings(news)
+            if self.settings.strict:  # CI: what would warn fails the preview
+                failures = [CheckFailure("", f"{warning} (vast:strict)") for warning in warnings]
+                return CheckResult(result.inputs, failures)
+            for warning in warnings:
                 warn(warning)
         return result
 

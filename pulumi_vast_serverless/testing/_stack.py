@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from pulumi import automation as auto
 
-from ..providers._settings import API_KEY_CONFIG, API_URL_CONFIG
+from ..providers._settings import API_KEY_CONFIG, API_URL_CONFIG, STRICT_CONFIG
 from ._interrupt import Interrupts
 
 _Result = TypeVar("_Result")
@@ -209,6 +209,7 @@ def local_stack(
     pulumi_bin_dir: str | None = None,
     env: Mapping[str, str] | None = None,
     work_dir: str | os.PathLike[str] | None = None,
+    strict: bool = False,
 ) -> LocalStack:
     """Create or select a stack with a ``file://`` backend in ``state_dir``.
 
@@ -217,7 +218,8 @@ def local_stack(
     a project directory to use as it is (its ``Pulumi.yaml`` and ``Pulumi.<stack>.yaml``,
     which this writes the API settings into); without it a project named ``project_name``
     is kept in ``state_dir`` (``projects/<project>/<stack>/``), with the stack's config.
-    ``up`` and ``destroy`` refresh first unless given ``refresh=False``.
+    ``up`` and ``destroy`` refresh first unless given ``refresh=False``. ``strict`` sets
+    ``vast:strict``: this package's warnings fail the preview (for CI).
     """
     state = Path(state_dir).resolve()
     state.mkdir(parents=True, exist_ok=True)
@@ -259,12 +261,13 @@ def local_stack(
     # Stack.create and Stack.select make a plain Stack whatever the class they are called on.
     stack.__class__ = LocalStack
     assert isinstance(stack, LocalStack)
-    stack.set_all_config(
-        {
-            API_KEY_CONFIG: auto.ConfigValue(api_key, secret=True),
-            API_URL_CONFIG: auto.ConfigValue(api_url),
-        }
-    )
+    config = {
+        API_KEY_CONFIG: auto.ConfigValue(api_key, secret=True),
+        API_URL_CONFIG: auto.ConfigValue(api_url),
+    }
+    if strict:
+        config[STRICT_CONFIG] = auto.ConfigValue("true")
+    stack.set_all_config(config)
     return stack
 
 

@@ -20,7 +20,7 @@ from pulumi import automation as auto
 
 from pulumi_vast_serverless import Endpoint, VastClient, Workergroup, get_workergroup_logs
 from pulumi_vast_serverless.simulator import SimulatorControl, run_simulator
-from pulumi_vast_serverless.testing import local_stack
+from pulumi_vast_serverless.testing import StackError, local_stack
 from tests.support.keys import KEY_A
 
 RTX = "gpu_name=RTX_4090 num_gpus=1"
@@ -225,3 +225,38 @@ def test_vast_spend_prints_what_a_stacks_endpoints_and_groups_spend_now(
         1,
         "vast-spend: set VAST_API_KEY (the key of the account the stack deploys to)",
     )
+
+
+def test_under_vast_strict_what_would_warn_fails_the_preview_before_any_write(
+    engine_dir: str, sim: tuple[str, SimulatorControl], tmp_path: Path
+) -> None:
+    """For CI: a search nothing matches, or a gpu_ram no search term backs, is an error."""
+    url, control = sim
+    stack = local_stack(
+        two_groups(),
+        state_dir=tmp_path,
+        api_url=url,
+        api_key=KEY_A,
+        pulumi_bin_dir=engine_dir,
+        strict=True,
+    )
+    with pytest.raises(StackError, match=r"vast:strict: no offer on Vast matches this group's"):
+        stack.preview()
+    with pytest.raises(StackError, match=r"vast:strict: no offer on Vast matches"):
+        stack.up()
+    assert control.object_counts() == {"endpoints": 0, "workergroups": 0, "templates": 0}
+
+    def vram_without_a_term() -> None:
+        endpoint = Endpoint("llm", endpoint_name="strict")
+        Workergroup("w", endpoint_id=endpoint.id, template_hash="h", gpu_ram=80)
+
+    stack = local_stack(
+        vram_without_a_term,
+        state_dir=tmp_path / "vram",
+        api_url=url,
+        api_key=KEY_A,
+        pulumi_bin_dir=engine_dir,
+        strict=True,
+    )
+    with pytest.raises(StackError, match=r"gpu_ram=80 does not choose machines.*\(vast:strict\)"):
+        stack.preview()

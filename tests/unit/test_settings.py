@@ -36,7 +36,7 @@ def test_config_wins_over_the_environment_which_wins_over_the_default() -> None:
         (
             {"vast:endpoint": URL},
             "stack config sets vast:endpoint, which this provider does not read; its keys are "
-            "vast:apiKey, vast:apiUrl, vast:maxHourlySpend, vast:costEstimate "
+            "vast:apiKey, vast:apiUrl, vast:maxHourlySpend, vast:costEstimate, vast:strict "
             "(`pulumi config rm vast:endpoint`)",
         ),
         (
@@ -81,3 +81,12 @@ def test_a_copied_project_leaves_a_stack_files_secrets_behind(tmp_path: Path) ->
     (copy / "Pulumi.dev.yaml").write_text("encryptionsalt: v1:own\n")
     copy_project(source, copy)
     assert (copy / "Pulumi.dev.yaml").read_text() == "encryptionsalt: v1:own\n"
+
+
+def test_vast_strict_is_true_or_false_and_nothing_else() -> None:
+    assert resolve_settings({"vast:strict": "true"}, {}).strict is True
+    assert resolve_settings({}, {}).strict is False
+    settings = resolve_settings({"vast:strict": "yes"}, {})
+    assert settings.config_problems == (
+        "vast:strict must be true or false; got 'yes' (`pulumi config set vast:strict true`)",
+    )
