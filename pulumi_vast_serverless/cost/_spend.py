@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..client import VastClient
+from ..client import VastClient, VastLookupError
 from ..client._rows import object_id
 
 
@@ -30,13 +30,26 @@ class SpendRate:
 
 
 def get_endpoint_spend(endpoint_id: int | str) -> float | None:
-    """An endpoint's current spend in USD per hour (None when Vast has no data for it)."""
-    return _client().endpoint_spend().get(object_id(endpoint_id))
+    """An endpoint's current spend in USD per hour (None when Vast has no data for it:
+    the engine never gave it a worker); ``VastLookupError`` for an id the account does
+    not have."""
+    return _spend_of("endpoint", _client().endpoint_spend(), endpoint_id)
 
 
 def get_workergroup_spend(workergroup_id: int | str) -> float | None:
-    """A workergroup's current spend in USD per hour (None when Vast has no data for it)."""
-    return _client().workergroup_spend().get(object_id(workergroup_id))
+    """A workergroup's current spend in USD per hour (None when Vast has no data for it);
+    ``VastLookupError`` for an id the account does not have."""
+    return _spend_of("workergroup", _client().workergroup_spend(), workergroup_id)
+
+
+def _spend_of(kind: str, spend: dict[int, float | None], wanted: int | str) -> float | None:
+    key = object_id(wanted)
+    if key not in spend:
+        raise VastLookupError(
+            f"no {kind} with id {key} in this Vast account's spend (it lists "
+            f"{len(spend)}): check the id, and that the key is the account's that owns it"
+        )
+    return spend[key]
 
 
 def get_spend_rate() -> SpendRate:

@@ -179,7 +179,12 @@ class LocalStack(auto.Stack):
         """Run one engine command: a failure as one line, Ctrl-C as the CLI takes it at a
         terminal (see ``_interrupt``)."""
         interrupts = Interrupts()
-        kwargs["on_output"] = interrupts.watch(kwargs.get("on_output"))
+        shown = kwargs.get("on_output")
+        if shown is not None:
+            # The engine writes some modes' diagnostics (a preview with diff=True) to its
+            # stderr: a caller who reads the output reads them too.
+            kwargs.setdefault("on_error", shown)
+        kwargs["on_output"] = interrupts.watch(shown)
         with interrupts.taken():
             try:
                 return run(*args, **kwargs)

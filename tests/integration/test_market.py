@@ -16,6 +16,7 @@ import requests
 
 from pulumi_vast_serverless import (
     VastClient,
+    VastLookupError,
     get_endpoint_spend,
     get_spend_rate,
     get_workergroup_spend,
@@ -144,7 +145,8 @@ def test_the_spend_functions_read_the_routes_outside_a_program(
     assert get_workergroup_spend(str(group_id)) == client.workergroup_spend()[group_id]
     rate = get_spend_rate()
     assert rate.total_per_hour == pytest.approx(client.endpoint_spend()[endpoint_id] or 0.0)
-    assert get_endpoint_spend(999) is None  # not this account's
+    with pytest.raises(VastLookupError, match=r"^no endpoint with id 999 in this Vast account"):
+        get_endpoint_spend(999)  # not this account's
 
 
 def test_a_simulated_hour_is_billed_by_worker_state() -> None:
