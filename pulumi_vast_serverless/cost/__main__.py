@@ -2,7 +2,9 @@
 
     vast-spend                          # `pulumi stack export` of this directory's stack
     vast-spend --stack prod             # another stack of this project
+    vast-spend --state-dir .pulumi-state [--stack local]   # a local_stack's file backend
     pulumi stack export | vast-spend -  # any state, from any backend
+    vast-spend --json ...               # the same figures as JSON
 
 The ids come from the stack's state (only what the stack manages; lookups are left out),
 the figures from Vast's spend routes, read now. The key and URL come from
@@ -16,6 +18,7 @@ import json
 import subprocess
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..client import VastClient, VastError
@@ -36,9 +39,11 @@ class Managed:
 
 
 def managed(state: dict[str, Any]) -> list[Managed]:
-    """The stack's own endpoints and workergroups in a ``pulumi stack export``."""
+    """The stack's own endpoints and workergroups in a ``pulumi stack export`` (or a file
+    backend's checkpoint)."""
     found = []
-    for resource in state.get("deployment", state).get("resources") or []:
+    deployment = state.get("checkpoint", {}).get("latest") or state.get("deployment", state)
+    for resource in deployment.get("resources") or []:
         kind = str(resource.get("type", "")).rsplit(":", 1)[-1]
         if kind not in ("Endpoint", "Workergroup") or resource.get("external"):
             continue
@@ -53,6 +58,30 @@ def managed(state: dict[str, Any]) -> list[Managed]:
             )
         )
     return found
+
+
+def figures(objects: list[Managed], client: VastClient) -> dict[str, Any]:
+    """What the command reports, as ``--json`` prints it: each object's USD per hour now
+    (null: no data yet), whether Vast still lists it, and the stack's total."""
+    endpoint_spend, group_spend = client.endpoint_spend(), client.workergroup_spend()
+    rows: list[dict[str, Any]] = []
+    ours = {item.id for item in objects if item.kind == "endpoint"}
+    total = 0.0
+    for item in objects:
+        spend = endpoint_spend if item.kind == "endpoint" else group_spend
+        if item.kind == "endpoint" or item.endpoint_id not in ours:
+            total += spend.get(item.id) or 0.0
+        rows.append(
+            {
+                "kind": item.kind,
+                "id": item.id,
+                "name": item.name,
+                "endpoint_id": item.endpoint_id,
+                "on_vast": item.id in spend,
+                "per_hour": spend.get(item.id),
+            }
+        )
+    return {"objects": rows, "stack_per_hour": total}
 
 
 def report(objects: list[Managed], client: VastClient) -> list[str]:
@@ -99,6 +128,8 @@ def _int(value: Any) -> int | None:
 
 
 def _state(args: argparse.Namespace) -> dict[str, Any]:
+    if args.state_dir:
+        return _from_state_dir(Path(args.state_dir), args.stack)
     if args.state == "-":
         return dict(json.load(sys.stdin))
     if args.state:
@@ -116,11 +147,31 @@ def _state(args: argparse.Namespace) -> dict[str, Any]:
     return dict(json.loads(done.stdout))
 
 
+def _from_state_dir(directory: Path, stack: str | None) -> dict[str, Any]:
+    """A stack's checkpoint in a ``file://`` backend directory (``local_stack``'s
+    ``state_dir``): no CLI, no login, no passphrase (nothing secret is read)."""
+    stacks = sorted((directory / ".pulumi" / "stacks").glob("**/*.json"))
+    names = sorted({path.stem for path in stacks})
+    chosen = [path for path in stacks if stack is None or path.stem == stack]
+    if not stacks:
+        raise SystemExit(f"vast-spend: no stack in {directory} (a local_stack's state_dir?)")
+    if len(chosen) != 1:
+        which = "no stack named " + repr(stack) if not chosen else "several stacks"
+        raise SystemExit(
+            f"vast-spend: {which} in {directory}: choose one with --stack ({', '.join(names)})"
+        )
+    return dict(json.loads(chosen[0].read_text(encoding="utf-8")))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the stack's spend now; exit 1 with one line when it cannot."""
     parser = argparse.ArgumentParser(prog="vast-spend", description=__doc__.split("\n")[0])
     parser.add_argument("state", nargs="?", help="a `pulumi stack export` file, or - for stdin")
     parser.add_argument("--stack", help="the stack to export (with no STATE)")
+    parser.add_argument(
+        "--state-dir", help="a file backend's directory (local_stack's state_dir) to read"
+    )
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     settings = resolve_settings()
     if not settings.api_key:
@@ -131,9 +182,14 @@ def main(argv: list[str] | None = None) -> int:
         with VastClient(settings.api_key, base_url=settings.base_url) as client:
             lines = report(objects, client)
             rate = spend_rate_of(client)
+            data = figures(objects, client) if args.json else {}
     except (VastError, ValueError, OSError) as exc:
         print(f"vast-spend: {exc}")
         return 1
+    if args.json:
+        data["account_per_hour"] = rate.total_per_hour
+        print(json.dumps(data, indent=2))
+        return 0
     print("\n".join(lines))
     print(
         f"account: {money(rate.total_per_hour)} now (GPU {money(rate.gpu_per_hour)}, disks "

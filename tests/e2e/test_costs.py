@@ -225,6 +225,33 @@ def test_vast_spend_prints_what_a_stacks_endpoints_and_groups_spend_now(
         1,
         "vast-spend: set VAST_API_KEY (the key of the account the stack deploys to)",
     )
+    # A local_stack's stack, read from its state directory as the README shows it; and
+    # the same figures as JSON.
+    local = subprocess.run(
+        [spend, "--state-dir", str(tmp_path), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert local.returncode == 0, local.stdout + local.stderr
+    figures = json.loads(local.stdout)
+    assert [(o["kind"], o["id"], o["on_vast"]) for o in figures["objects"]] == [
+        ("endpoint", 1, True),
+        ("workergroup", 1, True),
+    ]
+    assert figures["stack_per_hour"] == pytest.approx(now, rel=0.5)
+    wrong = subprocess.run(
+        [spend, "--state-dir", str(tmp_path), "--stack", "nope"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert wrong.returncode == 1
+    assert wrong.stderr.strip() == (
+        f"vast-spend: no stack named 'nope' in {tmp_path}: choose one with --stack (local)"
+    )
 
 
 def test_under_vast_strict_what_would_warn_fails_the_preview_before_any_write(
