@@ -15,49 +15,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from .._stack_state import Managed, add_state_options, managed, read_state
 from ..client import VastClient, VastError
 from ..providers._settings import resolve_settings
 from ._estimate import money
 from ._spend import spend_rate_of
-
-
-@dataclass(frozen=True)
-class Managed:
-    """An endpoint or workergroup the stack manages, as its state names it."""
-
-    kind: str
-    id: int
-    name: str
-    endpoint_id: int | None = None
-    endpoint_name: str | None = None
-
-
-def managed(state: dict[str, Any]) -> list[Managed]:
-    """The stack's own endpoints and workergroups in a ``pulumi stack export`` (or a file
-    backend's checkpoint)."""
-    found = []
-    deployment = state.get("checkpoint", {}).get("latest") or state.get("deployment", state)
-    for resource in deployment.get("resources") or []:
-        kind = str(resource.get("type", "")).rsplit(":", 1)[-1]
-        if kind not in ("Endpoint", "Workergroup") or resource.get("external"):
-            continue
-        outputs = resource.get("outputs") or {}
-        found.append(
-            Managed(
-                kind=kind.lower(),
-                id=int(resource["id"]),
-                name=str(resource.get("urn", "")).rsplit("::", 1)[-1],
-                endpoint_id=_int(outputs.get("endpoint_id")),
-                endpoint_name=outputs.get("endpoint_name"),
-            )
-        )
-    return found
 
 
 def figures(objects: list[Managed], client: VastClient) -> dict[str, Any]:
@@ -120,57 +85,10 @@ def _figure(spend: float | None, listed: bool) -> str:
     return money(spend) if spend is not None else "no data yet"
 
 
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _state(args: argparse.Namespace) -> dict[str, Any]:
-    if args.state_dir:
-        return _from_state_dir(Path(args.state_dir), args.stack)
-    if args.state == "-":
-        return dict(json.load(sys.stdin))
-    if args.state:
-        with open(args.state, encoding="utf-8") as file:
-            return dict(json.load(file))
-    command = ["pulumi", "stack", "export", *(["--stack", args.stack] if args.stack else [])]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-    except FileNotFoundError:
-        raise SystemExit(
-            "vast-spend: no `pulumi` on PATH; pipe a state in: pulumi stack export | vast-spend -"
-        ) from None
-    if done.returncode != 0:
-        raise SystemExit(f"vast-spend: `{' '.join(command)}` failed: {done.stderr.strip()}")
-    return dict(json.loads(done.stdout))
-
-
-def _from_state_dir(directory: Path, stack: str | None) -> dict[str, Any]:
-    """A stack's checkpoint in a ``file://`` backend directory (``local_stack``'s
-    ``state_dir``): no CLI, no login, no passphrase (nothing secret is read)."""
-    stacks = sorted((directory / ".pulumi" / "stacks").glob("**/*.json"))
-    names = sorted({path.stem for path in stacks})
-    chosen = [path for path in stacks if stack is None or path.stem == stack]
-    if not stacks:
-        raise SystemExit(f"vast-spend: no stack in {directory} (a local_stack's state_dir?)")
-    if len(chosen) != 1:
-        which = "no stack named " + repr(stack) if not chosen else "several stacks"
-        raise SystemExit(
-            f"vast-spend: {which} in {directory}: choose one with --stack ({', '.join(names)})"
-        )
-    return dict(json.loads(chosen[0].read_text(encoding="utf-8")))
-
-
 def main(argv: list[str] | None = None) -> int:
     """Print the stack's spend now; exit 1 with one line when it cannot."""
     parser = argparse.ArgumentParser(prog="vast-spend", description=__doc__.split("\n")[0])
-    parser.add_argument("state", nargs="?", help="a `pulumi stack export` file, or - for stdin")
-    parser.add_argument("--stack", help="the stack to export (with no STATE)")
-    parser.add_argument(
-        "--state-dir", help="a file backend's directory (local_stack's state_dir) to read"
-    )
+    add_state_options(parser)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     settings = resolve_settings()
@@ -178,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         print("vast-spend: set VAST_API_KEY (the key of the account the stack deploys to)")
         return 1
     try:
-        objects = managed(_state(args))
+        objects = managed(read_state(args, "vast-spend"))
         with VastClient(settings.api_key, base_url=settings.base_url) as client:
             lines = report(objects, client)
             rate = spend_rate_of(client)
