@@ -181,6 +181,8 @@ class LocalStack(auto.Stack):
         interrupts = Interrupts()
         shown = kwargs.get("on_output")
         if shown is not None:
+            shown = _warning_once(shown)
+        if shown is not None:
             # The engine writes some modes' diagnostics (a preview with diff=True) to its
             # stderr: a caller who reads the output reads them too.
             kwargs.setdefault("on_error", shown)
@@ -193,6 +195,30 @@ class LocalStack(auto.Stack):
                 if interrupts.count:
                     error.args = (interrupts.message(),)
                 raise error from None
+
+
+# A resource's row in the engine's line output that ends with a diagnostic: the engine
+# prints the row again at each of its steps, the last message with it.
+_ROW_WARNING = re.compile(r"^(?P<row>\s*\S*\s+\S+:\S+ \S+.*?) (?P<warning>warning: .+)$")
+_RESOURCE = re.compile(r"\S+:\S+ \S+")  # a row's type token and name
+
+
+def _warning_once(shown: Callable[[str], Any]) -> Callable[[str], Any]:
+    """``shown`` with each resource's warning on its first row only (the diagnostics
+    summary at the end keeps its own copy)."""
+    seen: set[tuple[str, str]] = set()
+
+    def once(line: str) -> Any:
+        row = _ROW_WARNING.match(line)
+        if row is not None:
+            resource = _RESOURCE.search(row["row"])
+            key = (resource.group(0) if resource else row["row"], row["warning"])
+            if key in seen:
+                return shown(row["row"].rstrip())
+            seen.add(key)
+        return shown(line)
+
+    return once
 
 
 def _as_local(text: str, stack: str) -> str:

@@ -274,3 +274,22 @@ def test_a_newcomers_mistake_is_stopped_at_preview_naming_the_fix(
     stack = stack_for(run, module_sim_url, engine_dir, tmp_path)
     assert failure_of(stack.preview) == line
     assert len([r for r in control.requests() if r["keyed"]]) == before
+
+
+def test_a_warning_shows_once_on_its_resource_and_once_in_the_summary(
+    engine_dir: str, module_sim_url: str, tmp_path: Path
+) -> None:
+    """The engine prints a resource's row at each of its steps with its last message:
+    local_stack shows the warning on the first row only, in every mode."""
+
+    def unbacked_vram() -> None:
+        endpoint = Endpoint("llm", endpoint_name="warned-once")
+        Workergroup("w", endpoint_id=endpoint.id, template_hash="h", gpu_ram=80)
+
+    stack = stack_for(unbacked_vram, module_sim_url, engine_dir, tmp_path)
+    for run in (stack.up, lambda **kw: stack.preview(diff=True, **kw)):
+        printed: list[str] = []
+        run(on_output=printed.append)
+        warned = [line for line in printed if "gpu_ram=80 does not choose machines" in line]
+        assert 1 <= len(warned) <= 2, warned  # the row (or the diff), and the summary
+    stack.destroy()
