@@ -129,3 +129,21 @@ def test_the_project_lives_in_the_state_dir_and_keeps_its_config(
     assert Path(stack.workspace.work_dir) == state / "projects" / "vast-local" / "local"
     again = stack_of(lambda: None, state, engine_dir)
     assert again.get_config("extra").value == "kept"
+
+
+def test_destroy_advises_the_command_a_local_stack_user_has(
+    tmp_path: Path, engine_dir: str
+) -> None:
+    """The CLI ends a destroy with "run `pulumi stack rm NAME`": no command of theirs."""
+
+    def program() -> None:
+        pulumi.export("count", 1)
+
+    stack = stack_of(program, tmp_path, engine_dir)
+    stack.up()
+    printed: list[str] = []
+    result = stack.destroy(on_output=printed.append)
+    advice = "run `stack.workspace.remove_stack('local')` (`pulumi stack rm local` in a shell)"
+    assert any(advice in line for line in printed), printed
+    assert advice in result.stdout
+    assert not any("run `pulumi stack rm local`" in line for line in printed)
