@@ -100,7 +100,9 @@ def get_endpoint(*, endpoint_name: str | None = None, id: int | str | None = Non
     """
     if (endpoint_name is None) == (id is None):
         raise TypeError("get_endpoint takes exactly one of endpoint_name= and id=")
-    rows = program_client().list_endpoints()
+    # Read now: in a long-lived process (inline programs, local_stack) the client's list
+    # may be a moment old and miss what the console just made.
+    rows = program_client().list_endpoints(fresh=True)
     if id is not None:
         matches = [row for row in rows if str(row.get("id")) == str(id).strip()]
         wanted = f"with id {id}"
@@ -121,7 +123,7 @@ def get_endpoint(*, endpoint_name: str | None = None, id: int | str | None = Non
 def get_workergroups(*, endpoint_id: int | str) -> list[WorkergroupInfo]:
     """Return the workergroups attached to an endpoint (an empty list if it has none)."""
     wanted = str(endpoint_id).strip()
-    rows = program_client().list_workergroups()
+    rows = program_client().list_workergroups(fresh=True)  # read now, as above
     return [WorkergroupInfo.from_row(r) for r in rows if str(r.get("endpoint_id")) == wanted]
 
 
