@@ -28,8 +28,8 @@ BYTECODE := $(PY) -m compileall -q pulumi_vast_serverless
 
 # Tests run in 4 workers (pytest-xdist; each starts its own simulators and keeps its own
 # state): most of a test's time is spent waiting (paced requests, engine round trips), so
-# 4 on 2 cores beat 2 (152 s against 249 s here). The ten slowest are listed at the end,
-# so growth shows where it happens.
+# 4 on 2 cores beat 2 (152 s against 249 s here, 2 whole-module workers). The ten slowest
+# are listed at the end, so growth shows where it happens.
 TEST_WORKERS ?= 4
 PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist load --durations=10
 
