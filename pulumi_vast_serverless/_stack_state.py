@@ -8,9 +8,16 @@ import argparse
 import json
 import subprocess
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .client import VastClient
+
+# What a stack command prints, from the stack's objects, a client and the parsed options.
+Report = Callable[[list["Managed"], "VastClient", argparse.Namespace], str]
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,34 @@ def _int(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def run_stack_command(
+    prog: str, description: str, report: Report, argv: Sequence[str] | None = None
+) -> int:
+    """A command over a stack's own objects: its options (STATE, ``--stack``,
+    ``--state-dir``, ``--json``), the key from the environment, one client, and what
+    ``report`` returns printed; exit 1 with one line when any of it fails."""
+    from .client import VastClient, VastError  # the HTTP stack, once the options parse
+    from .providers._settings import resolve_settings
+
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    add_state_options(parser)
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    args = parser.parse_args(argv)
+    settings = resolve_settings()
+    if not settings.api_key:
+        print(f"{prog}: set VAST_API_KEY (the key of the account the stack deploys to)")
+        return 1
+    try:
+        objects = managed(read_state(args, prog))
+        with VastClient(settings.api_key, base_url=settings.base_url) as client:
+            text = report(objects, client, args)
+    except (VastError, ValueError, OSError) as exc:
+        print(f"{prog}: {exc}")
+        return 1
+    print(text)
+    return 0
 
 
 def read_state(args: argparse.Namespace, command: str) -> dict[str, Any]:

@@ -17,9 +17,8 @@ import sys
 from collections import Counter
 from typing import Any
 
-from .._stack_state import Managed, add_state_options, managed, read_state
-from ..client import VastClient, VastError
-from ..providers._settings import resolve_settings
+from .._stack_state import Managed, run_stack_command
+from ..client import VastClient
 
 
 def status(objects: list[Managed], client: VastClient) -> list[dict[str, Any]]:
@@ -69,25 +68,14 @@ def _tally(states: Counter[str]) -> str:
     return f"{count} worker{'s' if count != 1 else ''} ({each})"
 
 
+def _report(objects: list[Managed], client: VastClient, args: argparse.Namespace) -> str:
+    endpoints = status(objects, client)
+    return json.dumps(endpoints, indent=2) if args.json else "\n".join(lines_of(endpoints))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the stack's workers now; exit 1 with one line when it cannot."""
-    parser = argparse.ArgumentParser(prog="vast-status", description=__doc__.split("\n")[0])
-    add_state_options(parser)
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    args = parser.parse_args(argv)
-    settings = resolve_settings()
-    if not settings.api_key:
-        print("vast-status: set VAST_API_KEY (the key of the account the stack deploys to)")
-        return 1
-    try:
-        objects = managed(read_state(args, "vast-status"))
-        with VastClient(settings.api_key, base_url=settings.base_url) as client:
-            endpoints = status(objects, client)
-    except (VastError, ValueError, OSError) as exc:
-        print(f"vast-status: {exc}")
-        return 1
-    print(json.dumps(endpoints, indent=2) if args.json else "\n".join(lines_of(endpoints)))
-    return 0
+    return run_stack_command("vast-status", __doc__.split("\n")[0], _report, argv)
 
 
 if __name__ == "__main__":

@@ -18,9 +18,8 @@ import json
 import sys
 from typing import Any
 
-from .._stack_state import Managed, add_state_options, managed, read_state
-from ..client import VastClient, VastError
-from ..providers._settings import resolve_settings
+from .._stack_state import Managed, run_stack_command
+from ..client import VastClient
 from ._estimate import money
 from ._spend import spend_rate_of
 
@@ -85,35 +84,24 @@ def _figure(spend: float | None, listed: bool) -> str:
     return money(spend) if spend is not None else "no data yet"
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Print the stack's spend now; exit 1 with one line when it cannot."""
-    parser = argparse.ArgumentParser(prog="vast-spend", description=__doc__.split("\n")[0])
-    add_state_options(parser)
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    args = parser.parse_args(argv)
-    settings = resolve_settings()
-    if not settings.api_key:
-        print("vast-spend: set VAST_API_KEY (the key of the account the stack deploys to)")
-        return 1
-    try:
-        objects = managed(read_state(args, "vast-spend"))
-        with VastClient(settings.api_key, base_url=settings.base_url) as client:
-            lines = report(objects, client)
-            rate = spend_rate_of(client)
-            data = figures(objects, client) if args.json else {}
-    except (VastError, ValueError, OSError) as exc:
-        print(f"vast-spend: {exc}")
-        return 1
+def _report(objects: list[Managed], client: VastClient, args: argparse.Namespace) -> str:
+    """The lines, or with ``--json`` the figures (each route read once either way)."""
     if args.json:
-        data["account_per_hour"] = rate.total_per_hour
-        print(json.dumps(data, indent=2))
-        return 0
-    print("\n".join(lines))
-    print(
+        data = figures(objects, client)
+        data["account_per_hour"] = spend_rate_of(client).total_per_hour
+        return json.dumps(data, indent=2)
+    lines = report(objects, client)
+    rate = spend_rate_of(client)
+    lines.append(
         f"account: {money(rate.total_per_hour)} now (GPU {money(rate.gpu_per_hour)}, disks "
         f"{money(rate.container_storage_per_hour)}, volumes {money(rate.volume_storage_per_hour)})"
     )
-    return 0
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the stack's spend now; exit 1 with one line when it cannot."""
+    return run_stack_command("vast-spend", __doc__.split("\n")[0], _report, argv)
 
 
 if __name__ == "__main__":
