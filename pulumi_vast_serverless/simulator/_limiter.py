@@ -89,42 +89,51 @@ def make_limiter(
     raise ValueError(f"unknown rate-limit reading {reading!r}; choose one of {READINGS}")
 
 
-class IntervalLimiter:
+class _Counting:
+    """What every reading keeps: its figure per route, its scale and clock, and what it
+    counted so far per key (``_counted``, under ``_lock``)."""
+
+    reading: Reading
+
+    def __init__(
+        self, figures: Mapping[str, float], scale: float, clock: Callable[[], float]
+    ) -> None:
+        self._figures = dict(figures)
+        self.scale = scale
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._counted: dict[Any, Any] = {}
+
+    @property
+    def thresholds(self) -> dict[str, float]:
+        """Every limited route and its figure, as this reading enforces it."""
+        return dict(self._figures)
+
+    def reset(self) -> None:
+        """Forget every request counted so far."""
+        with self._lock:
+            self._counted.clear()
+
+
+class IntervalLimiter(_Counting):
     """At least ``threshold`` seconds between two admitted requests of a route and
     identity."""
 
     reading: Reading = "interval"
 
-    def __init__(
-        self, thresholds: Mapping[str, float], scale: float, clock: Callable[[], float]
-    ) -> None:
-        self._thresholds = dict(thresholds)
-        self.scale = scale
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._last: dict[tuple[str, str, str], float] = {}
-
     def admit(self, identity: str, address: str, route: str) -> Answer:
-        threshold = self._thresholds.get(route)
+        threshold = self._figures.get(route)
         if threshold is None:
             return Answer()
         with self._lock:
             now = self._clock()
             key = (identity, address, route)
-            last = self._last.get(key)
+            last = self._counted.get(key)
             if last is not None and now - last < threshold:
                 detail = f"{TOO_FREQUENT}: endpoint threshold={threshold:g}"
                 return Answer(refused={"detail": detail})
-            self._last[key] = now
+            self._counted[key] = now
             return Answer()
-
-    @property
-    def thresholds(self) -> dict[str, float]:
-        return dict(self._thresholds)
-
-    def reset(self) -> None:
-        with self._lock:
-            self._last.clear()
 
 
 @dataclass
@@ -150,7 +159,7 @@ class _Bucket:
         }
 
 
-class TokenBucketLimiter:
+class TokenBucketLimiter(_Counting):
     """Buckets per route and identity, per account, per address (see the module doc)."""
 
     reading: Reading = "token-bucket"
@@ -164,24 +173,20 @@ class TokenBucketLimiter:
         penalty: float = 0.0,
         account_rate: float = ACCOUNT_RATE,
     ) -> None:
-        self._thresholds = dict(thresholds)
-        self.scale = scale
-        self._clock = clock
+        super().__init__(thresholds, scale, clock)
         self.penalty = penalty
         self._account = (ACCOUNT_BURST, account_rate / scale)
         self._address = (ADDRESS_BURST, ADDRESS_RATE / scale)
-        self._lock = threading.Lock()
-        self._buckets: dict[tuple[str, ...], _Bucket] = {}
 
     def _bucket(self, key: tuple[str, ...], capacity: float, rate: float, now: float) -> _Bucket:
-        bucket = self._buckets.get(key)
+        bucket = self._counted.get(key)
         if bucket is None:
-            bucket = self._buckets[key] = _Bucket(capacity, rate, capacity, now)
+            bucket = self._counted[key] = _Bucket(capacity, rate, capacity, now)
         bucket.refill(now)
         return bucket
 
     def admit(self, identity: str, address: str, route: str) -> Answer:
-        threshold = self._thresholds.get(route)
+        threshold = self._figures.get(route)
         if threshold is None:
             return Answer()
         with self._lock:
@@ -211,43 +216,26 @@ class TokenBucketLimiter:
                 bucket.tokens -= 1.0
             return Answer(headers=_most_restrictive(buckets).headers())
 
-    @property
-    def thresholds(self) -> dict[str, float]:
-        return dict(self._thresholds)
-
-    def reset(self) -> None:
-        with self._lock:
-            self._buckets.clear()
-
 
 def _most_restrictive(buckets: list[_Bucket]) -> _Bucket:
     """The bucket whose next token is furthest (the first of equals)."""
     return max(buckets, key=lambda bucket: bucket.next_token() - buckets.index(bucket) * 1e-9)
 
 
-class PerSecondLimiter:
+class PerSecondLimiter(_Counting):
     """A sliding window per (address, route): ``floor(rate)`` requests per
     ``floor(rate) / rate`` seconds; refused requests do not count."""
 
     reading: Reading = "per-second"
 
-    def __init__(
-        self, rates: Mapping[str, float], scale: float, clock: Callable[[], float]
-    ) -> None:
-        self._rates = dict(rates)
-        self.scale = scale
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._seen: dict[tuple[str, str], deque[float]] = {}
-
     def admit(self, identity: str, address: str, route: str) -> Answer:
-        rate = self._rates.get(route)
+        rate = self._figures.get(route)  # requests per second, as this reading has them
         if rate is None:
             return Answer()
         capacity, span = window(rate)
         with self._lock:
             now = self._clock()
-            seen = self._seen.setdefault((address, route), deque())
+            seen = self._counted.setdefault((address, route), deque())
             while seen and seen[0] <= now - span:
                 seen.popleft()
             if len(seen) >= capacity:
@@ -256,15 +244,6 @@ class PerSecondLimiter:
                 return Answer({"detail": detail}, {"Retry-After": str(max(1, math.ceil(wait)))})
             seen.append(now)
             return Answer()
-
-    @property
-    def thresholds(self) -> dict[str, float]:
-        """Requests per second, as this reading has them."""
-        return dict(self._rates)
-
-    def reset(self) -> None:
-        with self._lock:
-            self._seen.clear()
 
 
 def window(rate: float) -> tuple[int, float]:
