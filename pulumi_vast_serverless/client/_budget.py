@@ -73,6 +73,12 @@ class Budgets(Protocol):
         """Hold ``route``'s budget for a read-modify-write; changes are kept on exit."""
         ...
 
+    def edit_with_host(
+        self, route: str
+    ) -> contextlib.AbstractContextManager[tuple[RouteBudget, RouteBudget]]:
+        """Hold ``route``'s budget and the host's (``HOST``) in one read-modify-write."""
+        ...
+
 
 class ProcessBudgets:
     """Budgets of this process alone (every client and thread in it)."""
@@ -86,6 +92,12 @@ class ProcessBudgets:
     def edit(self, route: str) -> Iterator[RouteBudget]:
         with self._lock:
             yield self._routes.setdefault(route, RouteBudget())
+
+    @contextlib.contextmanager
+    def edit_with_host(self, route: str) -> Iterator[tuple[RouteBudget, RouteBudget]]:
+        with self._lock:
+            host = self._routes.setdefault(HOST, RouteBudget())
+            yield self._routes.setdefault(route, RouteBudget()), host
 
 
 class MachineBudgets:
@@ -101,29 +113,49 @@ class MachineBudgets:
 
     @contextlib.contextmanager
     def edit(self, route: str) -> Iterator[RouteBudget]:
+        with self._held(route) as (budget,):
+            yield budget
+
+    @contextlib.contextmanager
+    def edit_with_host(self, route: str) -> Iterator[tuple[RouteBudget, RouteBudget]]:
+        with self._held(route, HOST) as (budget, host):
+            yield budget, host
+
+    @contextlib.contextmanager
+    def _held(self, *names: str) -> Iterator[list[RouteBudget]]:
+        """The budgets of ``names``, read once and written back once if changed."""
         if self._failed:
-            with self._fallback.edit(route) as budget:
-                yield budget
+            with self._fallback_held(names) as budgets:
+                yield budgets
             return
         with self._thread_lock:
             try:
                 self._file_lock.acquire(timeout=LOCK_TIMEOUT, poll_interval=0.001)
             except (OSError, filelock.Timeout) as exc:
                 self._give_up(exc)
-                with self._fallback.edit(route) as budget:
-                    yield budget
+                with self._fallback_held(names) as budgets:
+                    yield budgets
                 return
             try:
                 routes = self._read()
-                budget = routes.setdefault(route, RouteBudget())
-                before = asdict(budget)
-                yield budget
-                if asdict(budget) != before:  # a look (available, span) writes nothing
+                budgets = [routes.setdefault(name, RouteBudget()) for name in names]
+                before = [asdict(budget) for budget in budgets]
+                yield budgets
+                if [asdict(budget) for budget in budgets] != before:  # a look writes nothing
                     self._write(routes)
             except OSError as exc:
                 self._give_up(exc)
             finally:
                 self._file_lock.release()
+
+    @contextlib.contextmanager
+    def _fallback_held(self, names: tuple[str, ...]) -> Iterator[list[RouteBudget]]:
+        if len(names) == 1:
+            with self._fallback.edit(names[0]) as budget:
+                yield [budget]
+        else:
+            with self._fallback.edit_with_host(names[0]) as pair:
+                yield list(pair)
 
     def _read(self) -> dict[str, RouteBudget]:
         try:

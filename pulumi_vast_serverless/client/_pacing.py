@@ -109,18 +109,18 @@ class RoutePacer:
             return budget.interval * self._share
         return self.threshold * max(1.0, strictness) * self._share
 
-    def _host(self) -> tuple[float, float]:
+    @staticmethod
+    def _host_view(host: RouteBudget, now: float) -> tuple[float, float]:
         """The host's strictness (while remembered) and its hold (another tier's 429)."""
-        with self._budgets.edit(HOST) as host:
-            remembered = self._budgets.now() - host.learned_at < MEMORY
-            return (host.strictness if remembered else 1.0), host.hold_until
+        remembered = now - host.learned_at < MEMORY
+        return (host.strictness if remembered else 1.0), host.hold_until
 
     @property
     def interval(self) -> float:
         """Seconds between two requests of this route now."""
-        strictness, _ = self._host()
-        with self._budgets.edit(self.route) as budget:
-            return self.interval_in_force(budget, strictness, self._budgets.now())
+        with self._budgets.edit_with_host(self.route) as (budget, host):
+            now = self._budgets.now()
+            return self.interval_in_force(budget, self._host_view(host, now)[0], now)
 
     def learned(self) -> bool:
         """Whether this route's interval comes from Vast's answers (and is remembered)."""
@@ -140,9 +140,9 @@ class RoutePacer:
         checks it against what is known when it is due. A request that does not yield is
         booked ahead of grants that do.
         """
-        strictness, hold = self._host()
-        with self._budgets.edit(self.route) as budget:
+        with self._budgets.edit_with_host(self.route) as (budget, host):
             now = self._budgets.now()
+            strictness, hold = self._host_view(host, now)
             span = self._span(budget, strictness, now)
             budget.granted = [other for other in budget.granted if other > now - span]
             budget.yielding = [y for y in budget.yielding if y > now and y in budget.granted]
@@ -159,9 +159,9 @@ class RoutePacer:
 
     def available(self) -> int:
         """How many requests could leave right now without waiting (0 or 1)."""
-        strictness, hold = self._host()
-        with self._budgets.edit(self.route) as budget:
+        with self._budgets.edit_with_host(self.route) as (budget, host):
             now = self._budgets.now()
+            strictness, hold = self._host_view(host, now)
             if now < max(budget.hold_until, hold):
                 return 0
             span = self._span(budget, strictness, now)
@@ -201,8 +201,8 @@ class RoutePacer:
         grant, a request that does not yield is due within its interval, the grant moves,
         in its place, to the moment that allows it: (None, that time). Under a hold for a
         429, it is given back: (None, None), to be booked again."""
-        strictness, hold = self._host()
-        with self._budgets.edit(self.route) as budget:
+        with self._budgets.edit_with_host(self.route) as (budget, host):
+            strictness, hold = self._host_view(host, self._budgets.now())
             now = max(at, self._budgets.now())
             granted = budget.granted
             _discard(granted, at)
@@ -280,10 +280,10 @@ class RoutePacer:
         if threshold is not None:
             self._contended(threshold, sent_at)
             self.learn(threshold)
-        strictness, _ = self._host()
         inferred = None
-        with self._budgets.edit(self.route) as budget:
+        with self._budgets.edit_with_host(self.route) as (budget, host):
             now = self._budgets.now()
+            strictness, _ = self._host_view(host, now)
             budget.hold_until = max(budget.hold_until, now + retry_in)
             # A refused request does not count towards the interval (the hold does that).
             _discard(budget.granted, sent_at)
@@ -292,9 +292,8 @@ class RoutePacer:
                 current = self.interval_in_force(budget, strictness, now)
                 inferred = min(MAX_INFERRED, 2 * current)
                 budget.interval, budget.learned_at, budget.cut_at = inferred, now, now
-        if told and threshold is None:
-            with self._budgets.edit(HOST) as host:
-                host.hold_until = max(host.hold_until, self._budgets.now() + retry_in)
+            if told and threshold is None:  # another tier refused: the whole host waits
+                host.hold_until = max(host.hold_until, now + retry_in)
         if inferred is not None:
             log.debug("%s: 429 without a threshold; one request per %.3g s", self.route, inferred)
             self._note_strictness(inferred)
