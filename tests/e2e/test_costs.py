@@ -259,14 +259,14 @@ def test_under_vast_strict_what_would_warn_fails_the_preview_before_any_write(
 ) -> None:
     """For CI: a search nothing matches, or a gpu_ram no search term backs, is an error."""
     url, control = sim
-    stack = local_stack(
-        two_groups(),
-        state_dir=tmp_path,
-        api_url=url,
-        api_key=KEY_A,
-        pulumi_bin_dir=engine_dir,
-        strict=True,
-    )
+
+    def strict_stack(program: Callable[[], None], state: Path) -> auto.Stack:
+        return local_stack(
+            program, state_dir=state, api_url=url, api_key=KEY_A, pulumi_bin_dir=engine_dir,
+            strict=True,
+        )  # fmt: skip
+
+    stack = strict_stack(two_groups(), tmp_path)
     with pytest.raises(StackError, match=r"vast:strict: no offer on Vast matches this group's"):
         stack.preview()
     with pytest.raises(StackError, match=r"vast:strict: no offer on Vast matches"):
@@ -277,13 +277,6 @@ def test_under_vast_strict_what_would_warn_fails_the_preview_before_any_write(
         endpoint = Endpoint("llm", endpoint_name="strict")
         Workergroup("w", endpoint_id=endpoint.id, template_hash="h", gpu_ram=80)
 
-    stack = local_stack(
-        vram_without_a_term,
-        state_dir=tmp_path / "vram",
-        api_url=url,
-        api_key=KEY_A,
-        pulumi_bin_dir=engine_dir,
-        strict=True,
-    )
+    stack = strict_stack(vram_without_a_term, tmp_path / "vram")
     with pytest.raises(StackError, match=r"gpu_ram=80 does not choose machines.*\(vast:strict\)"):
         stack.preview()
