@@ -15,6 +15,7 @@ from ._version import __version__
 from .client import (
     DEFAULT_BASE_URL,
     VastAmbiguousCreateError,
+    VastAnswerError,
     VastAPIError,
     VastAuthError,
     VastClientError,
@@ -64,6 +65,7 @@ __all__ = [
     "TemplateArgs",
     "VastAPIError",
     "VastAmbiguousCreateError",
+    "VastAnswerError",
     "VastAuthError",
     "VastClient",
     "VastClientError",

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ._config import DEFAULT_BASE_URL
 from ._errors import (
     VastAmbiguousCreateError,
+    VastAnswerError,
     VastAPIError,
     VastAuthError,
     VastClientError,
@@ -35,6 +36,7 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "VastAPIError",
     "VastAmbiguousCreateError",
+    "VastAnswerError",
     "VastAuthError",
     "VastClient",
     "VastClientError",

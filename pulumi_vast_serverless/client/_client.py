@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -10,19 +11,30 @@ import time
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from . import _offer_query, _routes
 from ._backoff import Backoff
 from ._config import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
 from ._errors import (
     VastAmbiguousCreateError,
+    VastAnswerError,
     VastServerError,
     VastTransportError,
     VastValidationError,
 )
 from ._http import Transport
-from ._rows import Row, created_id, matches_sent, normalize_row
+from ._reading import (
+    CONFORMANCE_HINT,
+    ENDPOINT_FIELDS,
+    TEMPLATE_FIELDS,
+    WORKERGROUP_FIELDS,
+    AnswerReader,
+    Kind,
+    UnreadableError,
+    read_value,
+)
+from ._rows import Row, created_id, matches_sent
 from ._shared_list import SharedList
 
 DEFAULT_LIST_TTL = 2.0
@@ -38,6 +50,12 @@ DEFAULT_SETTLE = (5, 2.0)
 _EMPTY_ACCOUNT = re.compile(r"^no (endpoints|workergroups|autojobs) for user\b.*found", re.I)
 
 log = logging.getLogger("pulumi_vast_serverless")
+T = TypeVar("T")
+_FIELDS: dict[str, Mapping[str, Kind]] = {
+    _routes.ENDPOINTS: ENDPOINT_FIELDS,
+    _routes.WORKERGROUPS: WORKERGROUP_FIELDS,
+    _routes.TEMPLATES: TEMPLATE_FIELDS,
+}
 
 
 def _existing(body: Row) -> bool:
@@ -56,10 +74,21 @@ def _spend(answer: Row, key: str) -> dict[int, float | None]:
     rows = answer.get(key)
     spend: dict[int, float | None] = {}
     for row in rows if isinstance(rows, list) else []:
-        if isinstance(row, dict) and isinstance(row.get("id"), int):
-            value = row.get("hourly_spend")
-            spend[row["id"]] = float(value) if isinstance(value, (int, float)) else None
+        if not isinstance(row, dict):
+            continue
+        with contextlib.suppress(UnreadableError):  # a row we cannot place is left out
+            object_id, _ = read_value("int", row.get("id"), "id")
+            if object_id is None:
+                continue
+            try:
+                spend[object_id], _ = read_value("number", row.get("hourly_spend"))
+            except UnreadableError:
+                spend[object_id] = None
     return spend
+
+
+def _notice_in_log(text: str) -> None:
+    log.warning("%s", text)
 
 
 def _nothing_found(body: Row) -> bool:
@@ -181,7 +210,9 @@ class VastClient:
         settle: tuple[int, float] = DEFAULT_SETTLE,
         sleep: Callable[[float], None] = time.sleep,
         announce: Callable[[str], None] | None = None,
+        notice: Callable[[str], None] | None = None,
     ) -> None:
+        self._reader = AnswerReader(notice or _notice_in_log)
         self._http = Transport(
             api_key,
             base_url,
@@ -288,7 +319,11 @@ class VastClient:
         params = {"select_filters": json.dumps(filters), "select_cols": json.dumps(["*"])}
         body = self._http.request("GET", _routes.TEMPLATES, params=params, accept=_nothing_found)
         templates = body.get("templates") if body.get("success") is not False else []
-        return [normalize_row(t) for t in templates or [] if isinstance(t, dict)]
+        return self._read(
+            "GET",
+            _routes.TEMPLATES,
+            lambda route, fields: self._reader.rows(route, fields, templates or []),
+        )
 
     def template(self, template_id: int) -> Row | None:
         """One template by its numeric id, or None if the account does not see it."""
@@ -309,17 +344,28 @@ class VastClient:
                 raise
             log.info("POST %s lost its answer (%s); sending it again", _routes.TEMPLATES, exc)
             body = self._http.request("POST", _routes.TEMPLATES, fields, accept=_existing)
-        template = body.get("template")
-        if not isinstance(template, dict) or created_id(template) is None:
+        template = self._reader.one("POST " + _routes.TEMPLATES, "template", body.get("template"))
+        if template is None:
             url = self.base_url + _routes.TEMPLATES
-            raise VastServerError("POST", url, 200, "create answered without a template")
-        return normalize_row(template), body.get("success") is False
+            raise VastAnswerError("POST", url, 200, "create answered without a template")
+        row = self._read(
+            "POST",
+            _routes.TEMPLATES,
+            lambda route, fields: self._reader.row(route, fields, template),
+        )
+        return row, body.get("success") is False
 
     def update_template(self, hash_id: str, **fields: Any) -> Row:
         """Edit a template (found by its current ``hash_id``); return it with its new hash."""
         body = self._http.request("PUT", _routes.TEMPLATES, {"hash_id": hash_id, **fields})
-        template = body.get("template")
-        row = normalize_row(template) if isinstance(template, dict) else {}
+        template = self._reader.one("PUT " + _routes.TEMPLATES, "template", body.get("template"))
+        row: Row = {}
+        if template is not None:
+            row = self._read(
+                "PUT",
+                _routes.TEMPLATES,
+                lambda route, fields: self._reader.row(route, fields, template),
+            )
         return {**row, "hash_id": body.get("hash_id") or row.get("hash_id")}
 
     def delete_template(self, template_id: int) -> None:
@@ -420,6 +466,18 @@ class VastClient:
 
     # Internals
 
+    def _read(self, method: str, path: str, read: Callable[[str, Mapping[str, Kind]], T]) -> T:
+        """Read an answer of ``path`` with its collection's fields; what cannot be read is
+        a ``VastAnswerError`` naming the route and the field."""
+        collection = _routes.TEMPLATES if path == _routes.TEMPLATES else path
+        try:
+            return read(f"{method} {path}", _FIELDS[collection])
+        except UnreadableError as exc:
+            url = self.base_url + path
+            raise VastAnswerError(
+                method, url, 200, str(exc), hint=CONFORMANCE_HINT.rstrip(".")
+            ) from None
+
     def _settle_reads(self, collection: str, timeout: float) -> None:
         """Before a fresh list leaves, let sibling writes land so that they need no list of
         their own: writes already on the wire always (milliseconds); writes still under
@@ -452,9 +510,11 @@ class VastClient:
                 return []  # Vast's answer for an account that has none yet
             raise
         results = body.get("results")
-        if not isinstance(results, list):
-            raise VastServerError("GET", self.base_url + collection, 200, "answer has no results")
-        return [normalize_row(row) for row in results if isinstance(row, dict)]
+        if not isinstance(results, (list, dict)):
+            raise VastAnswerError("GET", self.base_url + collection, 200, "answer has no results")
+        return self._read(
+            "GET", collection, lambda route, fields: self._reader.rows(route, fields, results)
+        )
 
     def _create(
         self, collection: str, fields: dict[str, Any], known_ids: Collection[int] | None
@@ -483,7 +543,10 @@ class VastClient:
         """Settle a create whose answer was lost: find the object, or resend only if safe."""
         # After a read timeout the first POST may still be running on Vast's side: look
         # for it a few times before giving up, and never resend (that could duplicate).
-        still_running = isinstance(exc, VastTransportError) and exc.timed_out
+        # A success whose id cannot be read made the object: find it, never resend.
+        still_running = isinstance(exc, VastAnswerError) or (
+            isinstance(exc, VastTransportError) and exc.timed_out
+        )
         looks = 1 + (self._settle_looks if still_running else 0)
         for look in range(looks):
             if look:
@@ -511,7 +574,14 @@ class VastClient:
         object_id = created_id(body)
         if object_id is None:
             url = self.base_url + collection
-            raise VastServerError("POST", url, 200, "create answered without an id")
+            keys = ", ".join(sorted(map(str, body))) or "nothing"
+            raise VastAnswerError(
+                "POST",
+                url,
+                200,
+                f"create succeeded, but its answer holds no id we can read (keys: {keys})",
+                hint=CONFORMANCE_HINT.rstrip("."),
+            )
         return object_id
 
     def _find_created(

@@ -18,6 +18,7 @@
         │   ├── VastValidationError 400 invalid_args and other rejected input
         │   └── VastRateLimitError 429 after the retry budget ran out
         └── VastServerError        5xx: Vast's side
+            └── VastAnswerError    Vast answered in a shape this release cannot read
 
 Messages carry the method, the URL, the status and Vast's own message, and a hint where
 the user can fix something. They never carry the API key (it only ever travels in the
@@ -172,6 +173,10 @@ class VastRateLimitError(VastClientError):
 
 class VastServerError(VastAPIError):
     """Vast failed on its side (5xx)."""
+
+
+class VastAnswerError(VastServerError):
+    """Vast's answer (a success) holds a field in a form this release cannot read."""
 
 
 def with_hint(error: E, hint: str) -> E:

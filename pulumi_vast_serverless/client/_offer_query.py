@@ -215,6 +215,50 @@ def same_query(a: Any, b: Any) -> bool:
     return bool(_canonical(a) == _canonical(b))
 
 
+def stored_form(query: Any) -> Query | None:
+    """A stored query in the form we write, whatever form Vast kept it in; None when it is
+    not a query we can read (then nothing can be said of what it selects).
+
+    Forms read: ours (``{"gpu_ram": {"gte": 24}}``), values as text (``"24"``, ``"True"``),
+    and the operator split into the field (``{"gpu_ram>": {"eq": "24"}}``, what a server
+    that splits ``gpu_ram>=24`` at its ``=`` keeps).
+    """
+    if not isinstance(query, dict):
+        return None
+    known_ops = set(_OPERATORS.values())
+    stored: Query = {}
+    for raw_field, conditions in query.items():
+        if not isinstance(raw_field, str) or not isinstance(conditions, dict) or not conditions:
+            return None
+        field, extra = _split_field(raw_field)
+        field = ALIASES.get(field, field)
+        if field not in OFFER_FIELDS:
+            return None
+        for op, value in conditions.items():
+            if extra:
+                op = _OPERATORS.get(extra + "=") if op == "eq" else None
+            if op not in known_ops:
+                return None
+            stored.setdefault(field, {})[op] = _typed(value)
+    return stored
+
+
+def _split_field(raw: str) -> tuple[str, str]:
+    """``"gpu_ram>"`` -> (``gpu_ram``, ``>``); a plain field has no operator part."""
+    field = raw.rstrip("<>!= ")
+    return field, raw[len(field) :].strip().rstrip("=")
+
+
+def _typed(value: Any) -> Any:
+    """A stored value as our parser would have typed it (text "24" is 24, "True" True)."""
+    if isinstance(value, list):
+        return [_typed(item) for item in value]
+    if isinstance(value, str):
+        typed = _scalar(value)
+        return value if isinstance(typed, str) else typed
+    return value
+
+
 def render(query: Query) -> str:
     """Write a stored query back as text (used to show drift)."""
     terms = []
@@ -259,6 +303,7 @@ def _canonical(query: Any) -> Any:
             return query.strip()
     if not isinstance(query, dict):
         return query
+    query = stored_form(query) or query
     return {
         ALIASES.get(field, field): {
             op: _canonical_value(value) for op, value in (conditions or {}).items()

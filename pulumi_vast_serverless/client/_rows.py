@@ -2,59 +2,45 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from . import _offer_query
+from ._reading import AnswerReader, Kind, iso_timestamp
 
 Row = dict[str, Any]
 
-# Rows carry the account's API key; it is a secret and nothing downstream needs it.
-_SECRET_FIELDS = frozenset({"api_key"})
+__all__ = ["Row", "created_id", "iso_timestamp", "matches_sent", "normalize_row", "object_id"]
+
+# What any row may carry, whatever its collection (see ``_reading`` for each collection's).
+_ANY_ROW: dict[str, Kind] = {
+    "id": "int",
+    "endpoint_id": "int",
+    "user_id": "int",
+    "created_at": "time",
+    "search_query": "query",
+}
 
 
 def normalize_row(raw: Row) -> Row:
-    """Return a clean copy of a list row.
+    """Return a clean copy of a row of unknown collection (see ``AnswerReader.row``).
 
-    Drops secret fields, makes ``id``/``endpoint_id`` ints, turns ``created_at`` into an
-    ISO 8601 UTC string, and fills ``search_params`` from a textual ``search_query``.
+    Drops the account key, makes ids ints, turns ``created_at`` into an ISO 8601 UTC
+    string, and fills ``search_params`` from a textual ``search_query``.
     """
-    row = {key: value for key, value in raw.items() if key not in _SECRET_FIELDS}
-    for key in ("id", "endpoint_id", "user_id"):
-        if row.get(key) is not None:
-            row[key] = int(row[key])
-    if "created_at" in row:
-        row["created_at"] = iso_timestamp(row["created_at"])
-    query = row.get("search_query")
-    if row.get("search_params") is None and isinstance(query, str):
-        row["search_params"] = query
-    return row
-
-
-def iso_timestamp(value: Any) -> str | None:
-    """Return ``value`` (Unix seconds or an ISO string) as ISO 8601 in UTC."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        moment = dt.datetime.fromtimestamp(float(value), tz=dt.UTC)
-    else:
-        text = str(value).strip()
-        try:
-            moment = dt.datetime.fromtimestamp(float(text), tz=dt.UTC)
-        except ValueError:
-            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    return AnswerReader(lambda _: None).row("", _ANY_ROW, raw)
 
 
 def created_id(body: Row) -> int | None:
     """Return the id a create answered with: ``result`` (endpoints) or ``id`` (spec)."""
     for key in ("result", "id"):
         value = body.get(key)
+        if isinstance(value, list) and len(value) == 1:  # a list of one where a number was
+            value = value[0]
         if isinstance(value, bool):
             continue
-        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
             return int(value)
     return None
 
@@ -63,9 +49,21 @@ def same_value(a: Any, b: Any) -> bool:
     """Compare two field values the way Vast stores them (5 == 5.0, but True != 1)."""
     if isinstance(a, bool) or isinstance(b, bool):
         return a is b
+    a, b = _as_number(a, b), _as_number(b, a)
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return float(a) == float(b)
     return bool(a == b)
+
+
+def _as_number(value: Any, other: Any) -> Any:
+    """``value`` as a number when it is a number written as text and ``other`` is a
+    number (an odd answer, or a state an earlier release stored)."""
+    if isinstance(value, str) and isinstance(other, (int, float)) and not isinstance(other, bool):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
 
 
 def matches_sent(row: Row, sent: Row) -> bool:
@@ -78,7 +76,11 @@ def matches_sent(row: Row, sent: Row) -> bool:
         if value is None:
             continue
         if name == "search_params" and "search_query" in row:
-            if not _offer_query.same_query(row["search_query"], value):
+            # A stored form we cannot read says nothing: the other fields decide.
+            known = isinstance(row["search_query"], str) or _offer_query.stored_form(
+                row["search_query"]
+            )
+            if known and not _offer_query.same_query(row["search_query"], value):
                 return False
         elif name in row and not same_value(row[name], value):
             return False

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -26,8 +25,8 @@ from ..client._errors import (
     with_hint,
 )
 from ..client._rows import Row
-from ._host import one_line
-from ._properties import PROVIDER_ONLY, Failure, Prop, _Inputs, to_vast, validate
+from ._host import one_line, warn
+from ._properties import PROVIDER_ONLY, Failure, Prop, _Inputs, stored_value, to_vast, validate
 from ._settings import ProviderSettings, resolve_settings, setting_problems, shared_client
 from ._values import PROVIDER_KEY, plain, same, secret, split_inputs
 
@@ -224,16 +223,14 @@ class VastProvider(ResourceProvider):
             row = self.current_row(object_id)
             if finish is not None:
                 row = finish(row)
-        except VastError as exc:
-            print(
-                f"warning: {self.kind} {object_id} was created, but reading it back failed "
-                f"({one_line(exc)}); its outputs hold the values sent until the next "
-                "`pulumi refresh`",
-                file=sys.stderr,
-                flush=True,
+            return CreateResult(str(object_id), self.outputs(row, inputs))
+        except Exception as exc:  # whatever failed, the object exists
+            reason = one_line(exc) if isinstance(exc, VastError) else type(exc).__name__
+            warn(
+                f"{self.kind} {object_id} was created, but reading it back failed ({reason}); "
+                "its outputs hold the values sent until the next `pulumi refresh` or `up`"
             )
-            row = {**sent, "id": object_id}
-        return CreateResult(str(object_id), self.outputs(row, inputs))
+        return CreateResult(str(object_id), self.outputs({**sent, "id": object_id}, inputs))
 
     def adopt_or_create(
         self,
@@ -293,7 +290,7 @@ class VastProvider(ResourceProvider):
         if recorded is None:
             recorded = [k for k in props if k in self.names() and plain(props[k]) is not None]
         declared = set(recorded)
-        inputs = self.parse({k: v for k, v in props.items() if k in declared})
+        inputs = self.parse({k: v for k, v in props.items() if k in declared}, stored=True)
         return {**inputs, **self.provider_settings(props)}
 
     def provider_settings(self, props: dict[str, Any]) -> dict[str, Any]:
@@ -308,14 +305,34 @@ class VastProvider(ResourceProvider):
         """The inputs the program sets that Vast stores (drift is checked on these)."""
         return present & (self.names() - PROVIDER_ONLY)
 
-    def parse(self, props: dict[str, Any]) -> dict[str, Any]:
-        """Return validated inputs from engine props (numbers arrive as floats)."""
+    def parse(self, props: dict[str, Any], *, stored: bool = False) -> dict[str, Any]:
+        """Return validated inputs from engine props (numbers arrive as floats).
+
+        ``stored``: the props come from the state, where an earlier release or an odd answer
+        may have left a value in another form (a number as text): read each as its kind,
+        and leave out (saying so) what still does not validate, rather than fail every
+        later command on it. The next ``up`` writes them again.
+        """
         split = split_inputs(props)
         known = {k: v for k, v in split.known.items() if k in self.names()}
+        if stored:
+            known = {k: stored_value(self.prop(k), v) for k, v in known.items()}
         normalised, failures = validate(self.model, known)
-        if failures:  # check already ran, so this is a bug or a tampered state
+        if failures and stored:
+            unread = sorted({f.prop for f in failures})
+            warn(
+                f"the state of this {self.kind} holds {', '.join(unread)} in a form this "
+                "release cannot read; left out until the next `pulumi up` writes them again"
+            )
+            kept = {k: v for k, v in known.items() if k not in unread}
+            normalised, failures = validate(self.model, kept)
+        if failures:  # check already ran, so this is a bug
             raise ValueError("; ".join(f.reason for f in failures))
         return normalised
+
+    def prop(self, name: str) -> Prop:
+        """The property named ``name``."""
+        return next(p for p in self.props if p.name == name)
 
     def outputs(
         self, row: Row, inputs: dict[str, Any], previous: dict[str, Any] | None = None
@@ -329,7 +346,9 @@ class VastProvider(ResourceProvider):
         for prop in self.props:
             if prop.name in PROVIDER_ONLY:
                 continue
-            if not prop.readable:
+            if not prop.readable or row.get(prop.name) is None:
+                # Vast does not show it, or did not say this time (null, or the field
+                # missing from an answer): the value last sent, else the one recorded.
                 outs[prop.name] = inputs.get(prop.name, plain((previous or {}).get(prop.name)))
             else:
                 outs[prop.name] = row.get(prop.name)

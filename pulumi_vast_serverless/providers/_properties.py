@@ -21,6 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from ..client import _offer_query
+from ..client._reading import Kind, UnreadableError, read_value
 
 Change = Literal["update", "replace", "none", "ignored"]
 
@@ -614,6 +615,22 @@ def from_vast(row: dict[str, Any]) -> dict[str, Any]:
     if row.get("gpu_ram") is not None:
         return {**row, "gpu_ram": row["gpu_ram"] / GPU_RAM_GB_TO_VAST}
     return row
+
+
+_READ_AS: dict[str, Kind] = {
+    "str": "text", "int": "int", "float": "number", "bool": "flag", "object": "object",
+}  # fmt: skip
+
+
+def stored_value(prop: Prop, value: Any) -> Any:
+    """A value from the state, read as ``prop``'s kind (a number an earlier release or an
+    odd answer left there as text becomes the number); what cannot be read stays as it is,
+    for validation to name."""
+    try:
+        read, _ = read_value(_READ_AS[prop.kind], value, prop.name)
+    except UnreadableError:
+        return value
+    return read
 
 
 @dataclass(frozen=True)

@@ -160,9 +160,11 @@ def shared_client(settings: ProviderSettings) -> VastClient:
     with _clients_lock:
         client = _clients.get((settings.base_url, fingerprint))
         if client is None:
-            from ._host import announce
+            from ._host import announce, warn
 
-            client = VastClient(settings.api_key, base_url=settings.base_url, announce=announce)
+            client = VastClient(
+                settings.api_key, base_url=settings.base_url, announce=announce, notice=warn
+            )
             _clients[(settings.base_url, fingerprint)] = client
         return client
 

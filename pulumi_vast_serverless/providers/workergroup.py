@@ -294,13 +294,20 @@ class WorkergroupProvider(VastProvider):
         row = from_vast(row)
         declared = inputs.get("search_params")
         live = row.get("search_query")
+        readable = isinstance(live, dict) and _offer_query.stored_form(live) is not None
         if declared is not None and _offer_query.same_query(live, declared):
             search = declared
-        elif isinstance(live, dict):
+        elif readable:
             search = _offer_query.render(live)
+        elif live is None and row.get("search_params") is not None:
+            search = row["search_params"]
         else:
-            search = row.get("search_params")
-        return {"gpu_ram": row.get("gpu_ram"), "search_params": search, "search_query": live}
+            # Vast did not say, or said it in a form we cannot read: no drift is claimed.
+            search = declared
+        extra = {"search_params": search, "search_query": live}
+        if row.get("gpu_ram") is not None:  # else the base keeps the value last known
+            extra["gpu_ram"] = row["gpu_ram"]
+        return extra
 
     def list_rows(self, *, fresh: bool = False, snapshot: bool = False) -> list[Row]:
         """List the account's workergroups."""

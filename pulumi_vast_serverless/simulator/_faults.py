@@ -7,7 +7,9 @@
 - ``drop_before_commit``: close the connection without doing anything;
 - ``drop_after_commit``: handle the request, then close the connection unanswered;
 - ``revoke_key_after``: handle the request, then revoke the key that sent it (as a user
-  who rotates a key mid-run does).
+  who rotates a key mid-run does);
+- ``garbled``: handle the request, then answer with every number in the answer replaced
+  by text no reading accepts (``"n/a"``): a create's id, a list's fields.
 
 A fault applies to the next ``times`` matching requests, or, with ``for_seconds``, to
 every matching request during that many seconds from when it is queued.
@@ -28,6 +30,7 @@ KINDS = (
     "drop_after_commit",
     "drop_before_commit",
     "revoke_key_after",
+    "garbled",
 )
 
 

@@ -26,6 +26,7 @@ from ._faults import Fault
 from ._limiter import TOO_FREQUENT, Answer
 from ._requests import InvalidArgsError, given_fields
 from ._router import WORKER_ROOT, worker_answer
+from ._shapes import garbled, reshape
 from ._state import ApiError, Call, SimulatorState
 from ._store import tenant_of
 
@@ -167,12 +168,16 @@ class _Handler(BaseHTTPRequestHandler):
             if fault is not None:
                 self._before(fault)
             reply = self._handle(route, route_key, path, body, key, tenant)
+            if routes is ROUTES:
+                reply = reshape(route_key, reply, state.variants)
         finally:
             with state.log_lock:
                 state.inflight[route_key] -= 1
         if fault is not None and fault.kind == "drop_after_commit":
             self._drop()
             return 0, None, {}
+        if fault is not None and fault.kind == "garbled":
+            reply = garbled(reply)
         if fault is not None and fault.kind == "revoke_key_after":
             state.revoked.add(tenant_of(key))
         return 200, reply, limits.headers

@@ -29,6 +29,23 @@ CHOICES: dict[str, tuple[str, ...]] = {
     # 400 "... not found" for 3 s (a comment in Vast's own client says the autoscaler
     # may not know a group that new).
     "autoscaler_lag": ("none", "new_groups"),
+    # Shapes a changed API plausibly answers in (no document gives them; see ``_shapes``).
+    # Numbers in rows and create answers: as documented, as text ("24"), or every whole
+    # number as a float (5.0).
+    "numbers": ("number", "text", "float"),
+    # Optional row fields (launch_args, gpu_ram, inactivity_timeout, template texts): as
+    # stored, null, or left out.
+    "optional_fields": ("present", "null", "missing"),
+    # Fields no document names, added to every row and answer.
+    "extra_fields": ("none", "added"),
+    # A template in create, edit and search answers: an object, or a list of one.
+    "single_objects": ("object", "list"),
+    # A workergroup's stored search: parsed as Vast's client parses it, or split at the
+    # "=" with every value as text ({"gpu_ram>": {"eq": "24"}} for gpu_ram>=24).
+    "search_query": ("parsed", "split"),
+    # Ids in workergroup rows: endpoint_id, or under endptjob_id (the key Vast's delete
+    # body and own client use for it).
+    "id_keys": ("documented", "renamed"),
 }
 
 
@@ -42,6 +59,12 @@ class Variants:
     created_at: str = "number"
     initial_state: str = "applied"
     autoscaler_lag: str = "none"
+    numbers: str = "number"
+    optional_fields: str = "present"
+    extra_fields: str = "none"
+    single_objects: str = "object"
+    search_query: str = "parsed"
+    id_keys: str = "documented"
 
     def set(self, name: str, value: str) -> None:
         """Choose a form; ValueError names the choices when ``name`` or ``value`` is off."""

@@ -55,16 +55,34 @@ def test_drop_before_commit_on_create_resends_once(
     assert [row["id"] for row in client.list_endpoints(fresh=True)] == [endpoint_id]
 
 
-def test_5xx_on_create_without_commit_resends_once(
-    client: VastClient, control: SimulatorControl
+@pytest.mark.parametrize("status", [502, 503])
+def test_5xx_on_create_is_read_then_resent_once(
+    client: VastClient, control: SimulatorControl, status: int
 ) -> None:
+    # As Vast's own client retries these: here the list first, a resend only if absent.
     before = known_ids(client)
-    control.fault("POST /workergroups/", "status", status=502)
     endpoint_id = client.create_endpoint(endpoint_name="e")
+    control.fault("POST /autojobs/", "status", status=status)
     group_id = client.create_workergroup(
         endpoint_id=endpoint_id, template_hash="h", known_ids=before
     )
     assert [row["id"] for row in client.list_workergroups(fresh=True)] == [group_id]
+    sent = [(r["method"], r["status"]) for r in control.requests() if "autojobs" in r["path"]]
+    assert sent[:3] == [("POST", status), ("GET", 200), ("POST", 200)]
+
+
+def test_a_create_answer_without_a_readable_id_is_found_not_resent(
+    client: VastClient, control: SimulatorControl
+) -> None:
+    before = known_ids(client)
+    endpoint_id = client.create_endpoint(endpoint_name="e")
+    control.fault("POST /autojobs/", "garbled")
+    group_id = client.create_workergroup(
+        endpoint_id=endpoint_id, template_hash="h", known_ids=before
+    )
+    assert [row["id"] for row in client.list_workergroups(fresh=True)] == [group_id]
+    posts = [r for r in control.requests() if r["method"] == "POST" and "autojobs" in r["path"]]
+    assert len(posts) == 1
 
 
 def test_persistent_5xx_on_create_surfaces_without_duplicates(
