@@ -294,11 +294,11 @@ class WorkergroupProvider(VastProvider):
         row = from_vast(row)
         declared = inputs.get("search_params")
         live = row.get("search_query")
-        readable = isinstance(live, dict) and _offer_query.stored_form(live) is not None
+        stored = _offer_query.stored_form(live)
         if declared is not None and _offer_query.same_query(live, declared):
             search = declared
-        elif readable:
-            search = _offer_query.render(live)
+        elif stored is not None:
+            search = _offer_query.render(stored)
         elif live is None and row.get("search_params") is not None:
             search = row["search_params"]
         else:
