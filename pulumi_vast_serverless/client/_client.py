@@ -355,18 +355,24 @@ class VastClient:
         )
         return row, body.get("success") is False
 
-    def update_template(self, hash_id: str, **fields: Any) -> Row:
-        """Edit a template (found by its current ``hash_id``); return it with its new hash."""
-        body = self._http.request("PUT", _routes.TEMPLATES, {"hash_id": hash_id, **fields})
-        template = self._reader.one("PUT " + _routes.TEMPLATES, "template", body.get("template"))
+    def update_template(self, template_id: int, hash_id: str, **content: Any) -> Row:
+        """Edit a template as Vast's own client does (``PUT /api/v1/template/``, naming it
+        by its ``id`` and current ``hash_id``; send the whole template, as Vast's client
+        does: "edits always produce a new template version with a new hash_id"). Return
+        it as it is now: a new ``hash_id``, and a new ``id`` when Vast made an edited copy
+        (the caller is not its creator, or others use it)."""
+        body = {"id": int(template_id), "hash_id": hash_id, **content}
+        answer = self._http.request("PUT", _routes.TEMPLATES_V1, body, from_root=True)
+        route = f"PUT {_routes.TEMPLATES_V1}"
+        template = self._reader.one(route, "template", answer.get("template"))
         row: Row = {}
         if template is not None:
             row = self._read(
                 "PUT",
-                _routes.TEMPLATES,
+                _routes.TEMPLATES_V1,
                 lambda route, fields: self._reader.row(route, fields, template),
             )
-        return {**row, "hash_id": body.get("hash_id") or row.get("hash_id")}
+        return {**row, "hash_id": answer.get("hash_id") or row.get("hash_id")}
 
     def delete_template(self, template_id: int) -> None:
         """Delete a template; only its creator may, and not while others use it."""
@@ -469,11 +475,11 @@ class VastClient:
     def _read(self, method: str, path: str, read: Callable[[str, Mapping[str, Kind]], T]) -> T:
         """Read an answer of ``path`` with its collection's fields; what cannot be read is
         a ``VastAnswerError`` naming the route and the field."""
-        collection = _routes.TEMPLATES if path == _routes.TEMPLATES else path
+        collection = _routes.TEMPLATES if path == _routes.TEMPLATES_V1 else path
         try:
             return read(f"{method} {path}", _FIELDS[collection])
         except UnreadableError as exc:
-            url = self.base_url + path
+            url = (self._http.root_url if path.startswith("/api/") else self.base_url) + path
             raise VastAnswerError(
                 method, url, 200, str(exc), hint=CONFORMANCE_HINT.rstrip(".")
             ) from None

@@ -85,6 +85,8 @@ class Transport:
             raise VastConfigError(f"no Vast API key: {KEY_HINT}")
         self.base_url = validated_base_url(base_url)
         self.autoscaler_url = (autoscaler_url or autoscaler_url_for(self.base_url)).rstrip("/")
+        # The host's root, for routes outside /api/v0 (the v1 template edit).
+        self.root_url = self.base_url.removesuffix("/api/v0")
         self.timeout = timeout
         self._api_key = api_key.strip()
         self._host = urlsplit(self.base_url).netloc
@@ -139,6 +141,7 @@ class Transport:
         autoscaler: bool = False,
         key_in_body: bool = False,
         anonymous: bool = False,
+        from_root: bool = False,
         on_send: Callable[[], None] | None = None,
         yields: Callable[[], bool] | None = None,
         accept: Callable[[Row], bool] | None = None,
@@ -152,11 +155,13 @@ class Transport:
         ``success: false`` answer through when it is not a failure (Vast's "Existing
         Template Found"). ``key_in_body`` adds ``api_key`` to the body, as Vast's own client
         does for the autoscaler's writes (the header alone may not be read there);
-        ``anonymous`` sends no key at all (the offer search is public).
+        ``anonymous`` sends no key at all (the offer search is public); ``from_root``
+        takes ``path`` from the host's root, not from /api/v0.
         """
         route = _routes.route_key(method, path)
         pacer = self._pacer(route)
-        url = (self.autoscaler_url if autoscaler else self.base_url) + path
+        root = self.root_url if from_root else self.base_url
+        url = (self.autoscaler_url if autoscaler else root) + path
         if key_in_body:
             body = {**(body or {}), "api_key": self._api_key}
         limited = failed = 0
@@ -318,7 +323,8 @@ def _api_error(
     known = next((hint for pattern, hint in _KNOWN_REFUSALS if pattern.search(message)), "")
     if status in (401, 403):
         return VastAuthError(*args, hint=known or f"check the API key: {KEY_HINT}", error_code=code)
-    if status == 404 and (body is None or not _has_object_id(path)):
+    routeless = body is None or (not _has_object_id(path) and code in ("", "not_found"))
+    if status == 404 and routeless:
         # A collection route Vast does not serve: the URL is wrong, not an object missing.
         return VastNotFoundError(*args, hint=f"no such route: {URL_HINT}", error_code=code)
     if status == 404 or _NOT_FOUND.search(message):

@@ -25,6 +25,8 @@ ENDPOINTS = "/endptjobs/"
 WORKERGROUPS = "/autojobs/"
 WORKERGROUPS_ALIAS = "/workergroups/"
 TEMPLATES = "/template/"
+# The edit Vast's own client sends: served at /api/v1, so given from the host's root.
+TEMPLATES_V1 = "/api/v1/template/"
 OFFERS = "/bundles/"
 # The spend routes: the two serverless ones are documented without a trailing slash.
 ENDPOINT_SPEND = "/serverless/endpoints/spend"
@@ -56,6 +58,7 @@ DOCUMENTED_THRESHOLDS: dict[str, float] = {
     "GET /template/": 1.9,
     "POST /template/": 1.9,
     "PUT /template/": 1.9,
+    "PUT /api/v1/template/": 1.9,
     "DELETE /template/": 2.0,
     # The offer search: every 2 s by POST, every 0.8 s by GET.
     "POST /bundles/": 2.0,

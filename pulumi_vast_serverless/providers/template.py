@@ -17,6 +17,7 @@ from pulumi.dynamic import CreateResult, UpdateResult
 from ..client import _routes
 from ..client._errors import (
     VastAuthError,
+    VastClientError,
     VastConflictError,
     VastNotFoundError,
     VastValidationError,
@@ -24,7 +25,7 @@ from ..client._errors import (
 )
 from ..client._rows import Row
 from ._base import VastProvider
-from ._properties import TEMPLATE_PROPS, Failure, TemplateInputs
+from ._properties import PROVIDER_ONLY, TEMPLATE_PROPS, Failure, TemplateInputs
 from ._values import plain
 
 _OTHERS_USE_IT = "Other Users are still using it"
@@ -100,22 +101,42 @@ class TemplateProvider(VastProvider):
         )
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        """Edit the changed fields by the template's current hash_id (which then changes)."""
+        """Edit the template as Vast's own client does: by its current id and hash_id, with
+        the whole template (the declared values over what Vast last reported). Its hash_id
+        changes, and so does its id when Vast makes an edited copy."""
         inputs = self.parse(news)
-        changes = self.changed_fields(self.to_vast(inputs), olds)
-        if not changes:
-            row = self.client.template(int(plain(olds.get("template_id")) or id_))
+        declared = self.to_vast(inputs)
+        template_id = int(plain(olds.get("template_id")) or id_)
+        if not self.changed_fields(declared, olds):
+            row = self.client.template(template_id)
             return UpdateResult(self.outputs(row or {}, inputs, olds))
+        content = {**self.reported_content(olds), **declared}
         try:
-            template = self.client.update_template(str(plain(olds["hash_id"])), **changes)
-        except VastValidationError as exc:
+            template = self.client.update_template(
+                template_id, str(plain(olds["hash_id"])), **content
+            )
+        except (VastValidationError, VastNotFoundError) as exc:
             raise self.explained(exc) from None
         return UpdateResult(self.outputs(template, inputs, olds))
 
-    def explained(self, exc: VastValidationError) -> VastValidationError:
+    def reported_content(self, olds: dict[str, Any]) -> dict[str, Any]:
+        """The template's content as Vast last reported it (the registry password only
+        comes back masked: never sent back)."""
+        return {
+            prop.name: plain(olds[prop.name])
+            for prop in self.props
+            if prop.readable
+            and prop.change == "update"
+            and prop.name not in PROVIDER_ONLY
+            and plain(olds.get(prop.name)) is not None
+        }
+
+    def explained(self, exc: VastClientError) -> VastClientError:
         """The fix for Vast's refusals of an edit."""
         message = exc.vast_message
-        if "Only the Template Creator" in message:
+        if "Template not found" in message or exc.error_code == "invalid_template":
+            hint = "the template was changed or deleted outside Pulumi; run `pulumi refresh`"
+        elif "Only the Template Creator" in message:
             hint = (
                 "this template was made by another account (adopt_existing linked it): change "
                 "its content here to make a template of your own (a new name, say), or edit "

@@ -73,6 +73,8 @@ ROUTES: dict[str, Route] = {
     # The edit refuses keys it does not know, as Vast documents: it reads the body itself.
     "PUT /template/": Route(tpl.edit),
     "DELETE /template/": Route(tpl.delete),
+    # Vast's own client edits with the v1 route (served at /api/v1, not under /api/v0).
+    "PUT /api/v1/template/": Route(tpl.edit_v1),
     "POST /bundles/": Route(market.search_offers, auth=False),
     "GET /bundles/": Route(market.search_offers, auth=False),
     # Documented without a trailing slash, unlike every other route.

@@ -202,6 +202,7 @@ class TemplateContent(_Body):
     private: Flag | None = None
     desc: Text | None = None
     readme: Text | None = None
+    readme_visible: Flag | None = None
     href: Text | None = None
     repo: Text | None = None
 

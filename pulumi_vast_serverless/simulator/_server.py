@@ -32,6 +32,7 @@ from ._store import tenant_of
 
 Row = dict[str, Any]
 API_ROOT = "/api/v0"
+API_V1 = "/api/v1"
 # Vast's answer to a missing or unknown key (the guide; its own client compares the text).
 _BAD_KEY = {"success": False, "error": "auth_error", "msg": "Invalid user key"}
 
@@ -102,6 +103,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(*worker_answer(self.server.state.router, worker_id, body))
             elif path.startswith(API_ROOT + "/"):
                 self._api(ROUTES, method, path[len(API_ROOT) :], body, logged=path)
+            elif path.startswith(API_V1 + "/"):
+                self._api(ROUTES, method, path, body, logged=path)
             else:
                 self._api(AUTOSCALER_ROUTES, method, path, body, logged=path)
         except _ReplyError as reply:

@@ -1,10 +1,15 @@
 """Vast's template routes: content-addressed creates, edits by hash, deletes by id, search.
 
-Texts follow the backend-generated files (``auto_*_api_v0_template_*``). A template's
-``hash_id`` is a digest of its content: creating content that exists links the existing
-template to the caller (``success: false``, "Existing Template Found"); editing changes the
-hash but not the id, unless other users share the template, in which case the edit becomes
-a new template and the original stays.
+Texts follow the backend-generated files (``auto_*_api_v0_template_*``,
+``auto_put_api_v1_template_*``). A template's ``hash_id`` is a digest of its content:
+creating content that exists links the existing template to the caller (``success:
+false``, "Existing Template Found"); editing changes the hash but not the id, unless other
+users share the template, in which case the edit becomes a new template and the original
+stays. The v1 edit (what Vast's own client sends) names the template by ``id`` and
+``hash_id`` and makes an edited copy for a caller who is not its creator, where the v0 edit
+refuses. The v1 file also copies when "active instances reference the original": the
+simulator does not (its workers do not pin a template version), so a v1 edit by the
+creator edits in place, as v0 does.
 """
 
 from __future__ import annotations
@@ -108,6 +113,41 @@ def edit(call: Call) -> Row:
         "msg": f"Template {template_id} Updated Successfully",
         "template": _shown(template),
     }
+
+
+def edit_v1(call: Call) -> Row:
+    """PUT /api/v1/template/: edit the template with this id and current hash_id."""
+    allowed = set(TEMPLATE_CONTENT) | {"hash_id", "template", "id", "client_id", "api_key"}
+    unexpected = sorted(set(call.body) - allowed)
+    if unexpected:
+        raise ApiError(400, f"Unexpected Key '{unexpected[0]}' found in Template.")
+    template_id, hash_id = call.body.get("id"), call.body.get("hash_id")
+    if isinstance(template_id, bool) or not isinstance(template_id, int) or not hash_id:
+        raise ApiError(400, "Missing hash_id or template id")
+    row = next((r for r in _visible(call) if r["id"] == template_id), None)
+    if row is None or row["hash_id"] != hash_id:
+        raise ApiError(404, "error 404: Template not found", "invalid_template")
+    content = {k: v for k, v in row.items() if k in TEMPLATE_CONTENT}
+    content.update(given_fields(TemplateContent, call.body))
+    digest = content_hash(content)
+    if digest == row["hash_id"]:
+        return {
+            "success": True,
+            "hash_id": digest,
+            "msg": f"No Edits made for template {template_id}",
+            "template": _shown(row),
+        }
+    if row["tenant"] != call.tenant or row.get("users"):
+        data = {**content, "hash_id": digest, "creator_id": call.user_id, "users": []}
+        new_id = call.store.insert("templates", call.tenant, {**data, "count_created": 0})
+        msg = f"Created an Edited Copy of Template {template_id}. New Template ID: {new_id}"
+    else:
+        new_id = template_id
+        call.store.update("templates", call.tenant, new_id, {**content, "hash_id": digest})
+        msg = f"Template {template_id} Updated Successfully"
+    template = call.store.get("templates", call.tenant, new_id)
+    assert template is not None
+    return {"success": True, "hash_id": digest, "msg": msg, "template": _shown(template)}
 
 
 def delete(call: Call) -> Row:

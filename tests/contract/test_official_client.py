@@ -274,3 +274,29 @@ def test_the_cli_searches_offers_and_finds_what_our_client_finds(
     mine = ours.search_offers("gpu_name=RTX_4090 num_gpus=1 verified=True rentable=True")
     assert {o["id"] for o in theirs} == {o["id"] for o in mine}
     assert [o["score"] for o in theirs] == sorted((o["score"] for o in theirs), reverse=True)
+
+
+def test_our_template_edit_is_the_one_vasts_client_sends(
+    sdk: VastAI, ours: VastClient, fresh: str
+) -> None:
+    created = sdk.create_template(name="tpl", image="vllm/vllm-openai", image_tag="v1")
+    template = created["template"]
+    theirs = sdk.update_template(
+        template["hash_id"], name="tpl", image="vllm/vllm-openai", image_tag="v2"
+    )
+    assert theirs["success"] is True
+    assert theirs["hash_id"] != template["hash_id"]
+    edited = ours.update_template(
+        template["id"], theirs["hash_id"], name="tpl", image="vllm/vllm-openai", tag="v3"
+    )
+    assert (edited["id"], edited["tag"]) == (template["id"], "v3")
+    assert edited["hash_id"] not in (template["hash_id"], theirs["hash_id"])
+    # (Ours may meet a 429 first: Vast's client sent one a moment before, on the same key.)
+    requests = SimulatorControl(fresh).requests()
+    edits = [r for r in requests if r["method"] == "PUT" and r["status"] == 200]
+    # One route, naming the template the same way; we send no key Vast's client does not.
+    assert [r["path"] for r in edits] == ["/api/v1/template/"] * 2
+    sent_by_them, sent_by_us = (set(r["body"]) for r in edits)
+    assert {"id", "hash_id"} <= sent_by_us <= sent_by_them
+    listed = sdk.search_templates(query={"id": {"eq": template["id"]}})
+    assert [t["tag"] for t in listed] == ["v3"]

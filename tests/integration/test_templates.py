@@ -94,6 +94,16 @@ def test_template_lifecycle_edits_in_place_with_a_new_hash(
     assert edited["tag"] == "v2"
     edits = [r for r in control.requests() if r["method"] == "PUT"]
     assert len(edits) == 1
+    # As Vast's own client edits: the v1 route, by id and current hash, the whole template.
+    assert edits[0]["path"] == "/api/v1/template/"
+    body = edits[0]["body"]
+    assert (body["id"], body["hash_id"]) == (int(template_id), outs["hash_id"])
+    assert (body["name"], body["image"], body["tag"], body["runtype"]) == (
+        "vllm",
+        "vllm/vllm-openai",
+        "v2",
+        "args",
+    )
 
     host.delete(template_id, edited)
     assert templates(control) == 0
@@ -137,3 +147,23 @@ def test_a_template_others_use_stays_when_the_stack_lets_go(
         int(template_id)
     ]
     assert plain(outs["name"]) == "vllm"
+
+
+def test_editing_another_accounts_template_makes_an_edited_copy(
+    host: ProviderHost, blobs: dict[str, str], sim_url: str, control: SimulatorControl
+) -> None:
+    other = VastClient(KEY_B, base_url=sim_url)
+    theirs, _ = other.create_template(**BASE, private=False)
+    template_id, inputs, outs = create(
+        host, blobs[TEMPLATE_TYPE], private=False, adopt_existing=True
+    )
+    assert int(template_id) == theirs["id"]
+    edited = host.update(template_id, outs, {**inputs, "tag": "v2"})
+    # The v1 edit copies what the caller did not create; theirs stays as it was.
+    assert edited["template_id"] != theirs["id"]
+    assert edited["tag"] == "v2"
+    assert [t["hash_id"] for t in other.search_templates(id={"eq": theirs["id"]})] == [
+        theirs["hash_id"]
+    ]
+    assert host.read(template_id, edited)[1]["template_id"] == edited["template_id"]
+    assert templates(control) == 2
