@@ -4,6 +4,9 @@ Pure figures, no I/O. The worst case of an endpoint is its ``max_workers`` times
 priciest offer any of its workergroups' searches selects now, priced for the group's
 disk (``dph_total``: GPU and disk); cold workers idle bill their disk only (Vast's pricing
 guide), so their figure is ``cold_workers`` times the dearest disk among those offers.
+A worker loading its model counts as billed GPU time (the worst case assumes every worker
+billed for its GPU): whether Vast bills Loading for the GPU is not settled even at Vast,
+and this is the side that never under-states.
 What is not known (an input given as an Output at preview) is unknown, never guessed;
 where Vast applies a default the program leaves out, the documented default is used and
 named.

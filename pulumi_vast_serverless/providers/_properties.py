@@ -71,7 +71,8 @@ ENDPOINT_PROPS: tuple[Prop, ...] = (
         "inactivity_timeout",
         "int",
         "update",
-        "Seconds without requests before scaling to zero; 0 disables, negative never.",
+        "Seconds without requests before the endpoint may scale to zero (Vast's scaling "
+        "guide; its backend file: may be suspended); 0 disables, negative never.",
     ),
     Prop(
         "endpoint_state",

@@ -134,8 +134,9 @@ class Endpoint(Resource, module="vast", name="Endpoint"):
         :param pulumi.Input[float] max_queue_time: Maximum queue time in seconds.
         :param pulumi.Input[float] target_queue_time: Target queue time in seconds; at most
             max_queue_time.
-        :param pulumi.Input[int] inactivity_timeout: Seconds without requests before scaling
-            to zero; 0 disables, negative never.
+        :param pulumi.Input[int] inactivity_timeout: Seconds without requests before the
+            endpoint may scale to zero (Vast's scaling guide; its backend file: may be
+            suspended); 0 disables, negative never.
         :param pulumi.Input[str] endpoint_state: active, suspended or stopped (also the
             state it is created in).
         :param pulumi.Input[float] overrecruit_ratio: Ratio by which to over-recruit workers

@@ -10,7 +10,10 @@ update takes a worker through ``update_ready``, ``update_rebooting`` and
 
 Billing follows Vast's pricing guide (``pricing.mdx``, ``worker-states.mdx``): GPU and
 storage while ready or loading, storage only while creating or inactive, nothing while
-pending, in error or destroying. Bandwidth is not modelled.
+pending, in error or destroying. Bandwidth is not modelled. Whether Loading bills GPU time
+is not settled even at Vast (its docs PR #4 was closed: "Loading" covers two container
+states, one billed for GPU and one not): the simulator bills it as GPU time, the side that
+never under-states a bill.
 
 A worker's schedule is a list of (time, state) on the engine's clock: states are read off
 it when asked, so no thread runs in the background.

@@ -112,7 +112,7 @@ def test_full_deployment_creates_the_chain_and_a_new_tag_updates_in_place(
         second = stack.up()
         assert second.summary.resource_changes == {"update": 3, "same": 2}
         writes = sorted(
-            f"{r['method']} {r['path'].removeprefix('/api/v0').split('/')[1]}"
+            f"{r['method']} {r['path'].split('/')[3]}"  # /api/vN/<route>/...
             for r in control.requests()[seen:]
             if r["method"] != "GET"
         )

@@ -151,7 +151,7 @@ def test_a_template_named_by_id_is_rolled_once_when_its_content_changes(
     sent = [(r["method"], r["path"], r["body"]) for r in control.requests()[since:]]
     # The group is unchanged on Vast (no PUT): one roll is asked for, since Vast sees none.
     assert [s[:2] for s in sent if s[0] != "GET"] == [
-        ("PUT", "/api/v0/template/"),
+        ("PUT", "/api/v1/template/"),
         ("POST", "/update_workers/"),
     ]
     assert [s[2] for s in sent if s[1] == "/update_workers/"] == [{"workergroup_id": group_id}]
