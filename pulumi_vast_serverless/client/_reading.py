@@ -150,17 +150,17 @@ class AnswerReader:
         for alias, name in ALIASES.items():
             if name in fields and row.get(name) is None and row.get(alias) is not None:
                 row[name] = row[alias]
-                differences[name] = f"under {alias!r}"
+                differences.setdefault(name, f"under {alias!r}")
         for name, kind in fields.items():
             if name not in row:
                 if name in REQUIRED:
                     raise UnreadableError(f"{name} is missing")
                 if name in ALWAYS_SHOWN:
-                    differences[name] = "left out"
+                    differences.setdefault(name, "left out")
                 continue
             value, difference = read_value(kind, row[name], name)
             if difference:
-                differences[name] = difference
+                differences.setdefault(name, difference)
             row[name] = value
         query = row.get("search_query")
         if row.get("search_params") is None and isinstance(query, str):
