@@ -10,6 +10,7 @@ included (its engine runs 10 times faster than real time).
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import runpy
 import subprocess
@@ -72,6 +73,10 @@ def show_simulator(api_url: str) -> None:
             f"min_load={ep['min_load']} cold_workers={ep['cold_workers']} "
             f"max_workers={ep['max_workers']}: {len(workers)} worker(s) in all"
         )
+    spend = client.endpoint_spend()
+    if spend:
+        now = sum(value or 0.0 for value in spend.values())
+        print(f"  spending now: ${now:,.2f}/h (Vast's spend routes; workers loading bill too)")
     for wg in groups:
         print(
             f"  workergroup {wg['id']}: endpoint {wg['endpoint_id']} "
@@ -90,7 +95,15 @@ def main() -> None:
     action, example = args.action, args.example
     pulumi_dir = engine_dir()
     DEMO_DIR.mkdir(exist_ok=True)
-    simulator = Simulator(port=DEMO_PORT, state_path=str(DEMO_DIR / "simulator.sqlite"))
+    try:
+        simulator = Simulator(port=DEMO_PORT, state_path=str(DEMO_DIR / "simulator.sqlite"))
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        sys.exit(
+            f"demo: port {DEMO_PORT} is taken (another `make demo` running?): stop it, or "
+            f"choose another port, e.g. VAST_DEMO_PORT={DEMO_PORT + 1} make demo"
+        )
     api_url = simulator.start()
     SimulatorControl(api_url).set_worker_speed(ENGINE_SPEED)
     print(f"demo: simulator at {api_url}, state in {DEMO_DIR}/", flush=True)
@@ -110,6 +123,8 @@ def main() -> None:
             work_dir=directory,
         )
         if action == "up":
+            # What the deploy can cost, as the preview estimates it, before anything exists.
+            stack.preview(on_output=print, color="auto")
             result = stack.up(on_output=print, color="auto")
             print("\nStack outputs:")
             for name, value in sorted(result.outputs.items()):
