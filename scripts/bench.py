@@ -35,11 +35,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
-import re
 import runpy
-import signal
 import socket
 import subprocess
 import sys
@@ -47,114 +44,28 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 from typing import Any
 
 import pulumi
-import requests
+from bench_simulator import (  # scripts/, beside this file
+    KEY,
+    READING,
+    ROOT,
+    Simulator,
+    engine_dir,
+    floor_seconds,
+    route_of,
+    simulator,
+)
 from pulumi import automation as auto
 
 from pulumi_vast_serverless import Endpoint, VastClient, Workergroup
 from pulumi_vast_serverless.testing import local_stack
-
-ROOT = Path(__file__).resolve().parent.parent
-KEY = "bench-key"
-_ID = re.compile(r"/\d+/")
-
-
-@dataclass
-class Simulator:
-    url: str
-
-    @property
-    def root(self) -> str:
-        return self.url.removesuffix("/api/v0")
-
-    def log(self) -> list[dict[str, Any]]:
-        return list(requests.get(self.root + "/_sim/requests", timeout=10).json())
-
-    def limits(self) -> Limits:
-        return Limits(**requests.get(self.root + "/_sim/limits", timeout=10).json())
-
-
-@dataclass
-class Limits:
-    """What the simulator enforces: its reading, scale and per-route figures."""
-
-    reading: str
-    scale: float
-    thresholds: dict[str, float]
-
-
-# How the simulators of this run enforce limits (set from the command line).
-READING = {"reading": "interval", "strict": 1.0, "penalty": 0.0}
-
-
-def simulator_args() -> list[str]:
-    return [
-        "--rate-limits",
-        str(READING["reading"]),
-        "--limit-scale",
-        str(READING["strict"]),
-        "--penalty-tokens",
-        str(READING["penalty"]),
-    ]
-
-
-@contextmanager
-def simulator(port: int = 0) -> Iterator[Simulator]:
-    """A simulator process enforcing the run's reading of Vast's documented limits."""
-    env = {k: v for k, v in os.environ.items() if k != "VAST_RATE_LIMIT_SCALE"}
-    if os.environ.get("VAST_BENCH_SIMULATOR_PYTHONPATH"):
-        env["PYTHONPATH"] = os.environ["VAST_BENCH_SIMULATOR_PYTHONPATH"]
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pulumi_vast_serverless.simulator",
-            "--port",
-            str(port),
-            *simulator_args(),
-            *os.environ.get("VAST_BENCH_SIMULATOR_ARGS", "").split(),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=env,
-    )
-    try:
-        assert process.stdout is not None
-        yield Simulator(process.stdout.readline().strip())
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.communicate(timeout=10)
-
-
-def route_of(entry: dict[str, Any]) -> str:
-    path = entry["path"].removeprefix("/api/v0")
-    return f"{entry['method']} {_ID.sub('/{id}/', path)}"
-
-
-def floor_seconds(per_route: Counter[str], limits: Limits) -> float:
-    """The least time the simulator's limits allow for these requests: under the interval
-    and token-bucket readings one threshold between two requests of a route; under the
-    per-second one a burst of floor(rate) per capacity/rate seconds."""
-    least = 0.0
-    for route, count in per_route.items():
-        figure = limits.thresholds.get(route)
-        if not figure:
-            continue
-        if limits.reading == "per-second":
-            capacity = max(1, math.floor(figure))
-            least = max(least, (math.ceil(count / capacity) - 1) * capacity / figure)
-        else:
-            least = max(least, (count - 1) * figure)
-    return least
 
 
 @dataclass
@@ -216,13 +127,6 @@ def timed(name: str, sim: Simulator, action: Callable[[], object]) -> Step:
     routes = Counter(route_of(e) for e in fresh if e["status"] != 429)
     throttled = sum(1 for e in fresh if e["status"] == 429)
     return Step(name, wall, routes, throttled, floor_seconds(routes, sim.limits()))
-
-
-def engine_dir() -> str:
-    out = subprocess.run(
-        [str(ROOT / "scripts" / "ensure-pulumi")], capture_output=True, text=True, check=True
-    )
-    return out.stdout.strip().splitlines()[-1]
 
 
 def bench_stack(

@@ -29,7 +29,7 @@ from pathlib import Path
 from statistics import median
 
 import pulumi
-from bench import KEY, Simulator, engine_dir, floor_seconds, route_of, simulator
+from bench_simulator import KEY, Simulator, engine_dir, floor_seconds, route_of, simulator
 
 from pulumi_vast_serverless import Endpoint, VastClient, Workergroup
 from pulumi_vast_serverless.testing import local_stack
@@ -148,7 +148,7 @@ def measured(
 ) -> Step:
     wall, succeeded = run
     routes = Counter(
-        route_of(e) for e in entries if e["status"] != 429 and "/_sim/" not in e["path"]
+        route_of(e) for e in entries if e["status"] != 429 and "/_sim/" not in str(e["path"])
     )
     throttled = sum(1 for e in entries if e["status"] == 429)
     floor = floor_seconds(routes, sim.limits())

@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
-from ..conformance import Recorder, recorder_from_env
 from . import _routes
 from ._backoff import Backoff, retry_after_failure, server_error_backoff, transport_retry
 from ._config import (
@@ -40,6 +39,7 @@ from ._errors import (
 )
 from ._pacing import ANNOUNCE_AFTER, Announce, RoutePacer, shared_pacer
 from ._rate_answers import read_answer
+from ._record import Recorder, recorder_from_env
 
 Row = dict[str, Any]
 

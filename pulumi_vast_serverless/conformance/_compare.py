@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._record import Record
-from ._shape import Shape, flatten, merge
+from ..client._record import Record
+from ..client._shape import Shape, flatten, merge
 
 
 @dataclass

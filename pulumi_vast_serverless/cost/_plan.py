@@ -25,6 +25,7 @@ from typing import Any
 import pulumi
 from pulumi import Output, Resource, ResourceOptions
 
+from .._origins import owner
 from ..client import VastError
 from ..client._offer_query import OfferQueryError, as_sent, parse
 from ._estimate import (
@@ -148,8 +149,6 @@ class Plan:
 
     def endpoint_of(self, group: _Declared) -> _Declared | None:
         """The declared endpoint a group names (by ``endpoint_id=ep.id`` or by name)."""
-        from ..resources._origins import owner  # the program side, where this runs
-
         # Any owner will do: only a declared endpoint's resource can match below.
         resource = owner(group.props.get("endpoint_id"), Resource)
         name = group.props.get("endpoint_name")
@@ -166,8 +165,6 @@ class Plan:
 
     def disk_of(self, group: _Declared) -> tuple[float, str]:
         """The group's template's recommended_disk_space (Vast's default 8 GB if unset)."""
-        from ..resources._origins import owner
-
         for name in ("template_hash", "template_id"):
             template = owner(group.props.get(name), Resource)
             for declared in self.templates:

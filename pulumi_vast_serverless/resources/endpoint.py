@@ -10,9 +10,9 @@ from pulumi import Input, Output, ResourceOptions, RunError
 from pulumi.dynamic import Resource
 from pulumi.runtime.settings import get_root_resource
 
+from .._origins import own
 from ..cost._plan import this_run
 from ..providers import EndpointProvider
-from ._origins import own
 from ._outputs import output
 from ._props import refuse_unknown, resource_props
 

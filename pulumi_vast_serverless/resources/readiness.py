@@ -8,8 +8,8 @@ import pulumi
 from pulumi import Input, Output, ResourceOptions
 from pulumi.dynamic import Resource
 
+from .._origins import owner
 from ..providers import ReadinessProvider
-from ._origins import owner
 from ._outputs import output
 from ._props import refuse_unknown
 from .endpoint import Endpoint

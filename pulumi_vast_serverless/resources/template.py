@@ -9,9 +9,9 @@ from typing import Any, Never
 from pulumi import Input, Output, ResourceOptions
 from pulumi.dynamic import Resource
 
+from .._origins import own
 from ..cost._plan import this_run
 from ..providers import TemplateProvider
-from ._origins import own
 from ._outputs import output
 from ._props import refuse_unknown, resource_props
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from pulumi_vast_serverless.client._shape import merge, scrub_text, shape_of
 from pulumi_vast_serverless.conformance import (
     Record,
     Recorder,
@@ -14,7 +15,6 @@ from pulumi_vast_serverless.conformance import (
     start_record,
     verdict,
 )
-from pulumi_vast_serverless.conformance._shape import merge, scrub_text, shape_of
 
 
 def test_a_shape_keeps_field_names_and_types_only() -> None:

@@ -23,8 +23,6 @@ from ._shape import scrub_text, shape_of, strings_in
 
 RECORD_ENV = "VAST_CONFORMANCE_RECORD"
 FORMAT = "pulumi-vast-serverless conformance record"
-# What this release was built for: the simulator's record of Vast as documented.
-DOCUMENTED = Path(__file__).with_name("documented.jsonl")
 # Where Vast puts its own words in an answer (see client._http._vast_message).
 MESSAGE_FIELDS = ("msg", "message", "detail", "error_msg", "error")
 _WORD = re.compile(r"[a-z_]+\Z")
