@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager, contextmanager
 from functools import partial
 from typing import Any, TypeVar
 
+from .._types import Row
 from . import _offer_query, _routes
 from ._backoff import Backoff
 from ._config import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
@@ -34,7 +35,7 @@ from ._reading import (
     UnreadableError,
     read_value,
 )
-from ._rows import Row, created_id, matches_sent
+from ._rows import created_id, matches_sent
 from ._shared_list import SharedList
 
 DEFAULT_LIST_TTL = 2.0

@@ -11,12 +11,12 @@ import logging
 import re
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
 
+from .._types import Row
 from . import _routes
 from ._backoff import Backoff, retry_after_failure, server_error_backoff, transport_retry
 from ._config import (
@@ -40,8 +40,6 @@ from ._errors import (
 from ._pacing import ANNOUNCE_AFTER, Announce, RoutePacer, shared_pacer
 from ._rate_answers import read_answer
 from ._record import Recorder, recorder_from_env
-
-Row = dict[str, Any]
 
 log = logging.getLogger("pulumi_vast_serverless")
 

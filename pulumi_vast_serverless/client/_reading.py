@@ -20,9 +20,9 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
+from .._types import Row
 from . import _offer_query
 
-Row = dict[str, Any]
 Kind = Literal["int", "number", "text", "flag", "query", "object", "time"]
 
 # Fields each collection's rows carry that we read, and their kind (backend GET files).

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._types import Row
 from . import _offer_query
 from ._reading import AnswerReader, Kind, iso_timestamp
 
-Row = dict[str, Any]
-
-__all__ = ["Row", "created_id", "iso_timestamp", "matches_sent", "normalize_row", "object_id"]
+__all__ = ["created_id", "iso_timestamp", "matches_sent", "normalize_row", "object_id"]
 
 # What any row may carry, whatever its collection (see ``_reading`` for each collection's).
 _ANY_ROW: dict[str, Kind] = {

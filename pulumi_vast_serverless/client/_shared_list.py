@@ -22,11 +22,10 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any
 
+from .._types import Row
 from ._errors import VastError, with_hint
 
-Row = dict[str, Any]
 # The longest a fresh read waits for sibling writes under way before it leaves.
 SETTLE_SECONDS = 0.5
 # The fetch calls its first argument just before the request leaves (each attempt); its

@@ -15,9 +15,8 @@ named.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-Row = dict[str, Any]
+from .._types import Row
 
 # Vast's documented defaults for what a program may leave out (serverless-parameters.mdx
 # says max_workers 16; Vast's API file and own client, 20: the larger bounds the cost).

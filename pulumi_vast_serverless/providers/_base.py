@@ -17,6 +17,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from .._types import Row
 from ..client._errors import (
     VastConflictError,
     VastError,
@@ -24,7 +25,6 @@ from ..client._errors import (
     VastNotFoundError,
     with_hint,
 )
-from ..client._rows import Row
 from ._host import one_line, warn
 from ._properties import PROVIDER_ONLY, Failure, Prop, _Inputs, stored_value, to_vast, validate
 from ._settings import ProviderSettings, resolve_settings, setting_problems, shared_client

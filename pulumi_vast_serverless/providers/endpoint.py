@@ -6,6 +6,7 @@ from typing import Any
 
 from pulumi.dynamic import CreateResult
 
+from .._types import Row
 from ..client import _routes
 from ..client._errors import (
     VastAmbiguousCreateError,
@@ -13,7 +14,6 @@ from ..client._errors import (
     VastValidationError,
     with_hint,
 )
-from ..client._rows import Row
 from ._base import VastProvider
 from ._properties import ENDPOINT_PROPS, EndpointInputs, Failure
 from ._values import plain

@@ -27,8 +27,8 @@ from typing import Any
 
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, UpdateResult
 
+from .._types import Row
 from ..client._errors import VastError, VastNotFoundError, VastWaitError, VastWaitTimeoutError
-from ..client._rows import Row
 from ._base import VastProvider
 from ._host import cancelled, progress
 from ._properties import Failure, Prop, ReadinessInputs

@@ -14,6 +14,7 @@ from typing import Any
 
 from pulumi.dynamic import CreateResult, UpdateResult
 
+from .._types import Row
 from ..client import _routes
 from ..client._errors import (
     VastAuthError,
@@ -23,7 +24,6 @@ from ..client._errors import (
     VastValidationError,
     with_hint,
 )
-from ..client._rows import Row
 from ._base import VastProvider
 from ._properties import PROVIDER_ONLY, TEMPLATE_PROPS, Failure, TemplateInputs
 from ._values import plain

@@ -9,13 +9,14 @@ from typing import Any
 
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult
 
+from .._types import Row
 from ..client import _offer_query, _routes
 from ..client._errors import (
     VastLookupError,
     VastValidationError,
     with_hint,
 )
-from ..client._rows import Row, same_value
+from ..client._rows import same_value
 from ._base import VastProvider
 from ._host import warn
 from ._properties import (

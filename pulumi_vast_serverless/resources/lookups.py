@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Self
 
+from .._types import Row
 from ..client import VastLookupError
-from ..client._rows import Row, object_id
+from ..client._rows import object_id
 from ..providers._settings import program_client
 from ..providers.readiness import READY_STATUSES
 

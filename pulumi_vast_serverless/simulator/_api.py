@@ -22,8 +22,6 @@ from ._requests import (
 )
 from ._state import Call
 
-Row = dict[str, Any]
-
 
 @dataclass(frozen=True)
 class Route:

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
+from .._types import Row
 from ._engine import MEASURED_PERF
 from ._offers import DEFAULT_ALLOCATED_STORAGE
 from ._state import ApiError, Call, SimulatorState
 from ._workers import READY
 
-Row = dict[str, Any]
 # How long a new workergroup is unknown to the autoscaler when the variant says so.
 LAG_SECONDS = 3.0
 

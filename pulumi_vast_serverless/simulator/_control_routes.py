@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._types import Row
 from ._autoscaler import settle_all
 from ._faults import Fault
 from ._state import SimulatorState
 from ._store import tenant_of
 
-Row = dict[str, Any]
 _TABLES = {"endpoint": "endpoints", "workergroup": "workergroups", "template": "templates"}
 
 

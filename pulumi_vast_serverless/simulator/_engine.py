@@ -39,8 +39,8 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from typing import Any
 
+from .._types import Row
 from ..client._offer_query import OfferQueryError, parse
 from ._offers import build_catalog, recruitable, selects
 from ._workers import (
@@ -57,8 +57,6 @@ from ._workers import (
     rolled,
     switched,
 )
-
-Row = dict[str, Any]
 
 MEASURED_PERF = 100.0  # load/s a worker serves (Vast measures it by benchmark)
 # The engine acts on changes in cycles of this many seconds (its clock): groups created

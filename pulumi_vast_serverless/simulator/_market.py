@@ -9,11 +9,10 @@ import time
 from collections import defaultdict
 from typing import Any
 
+from .._types import Row
 from ._autoscaler import settle_tenant
 from ._offers import OfferSearchError, search
 from ._state import ApiError, Call
-
-Row = dict[str, Any]
 
 
 def search_offers(call: Call) -> Row:

@@ -20,10 +20,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .._types import Row
 from ..client._offer_query import in_offer_units
 from ._filters import OPS, matches_all
-
-Row = dict[str, Any]
 
 HOURS_PER_MONTH = 30 * 24  # storage_cost is $/GB/month; Vast's month is taken as 30 days
 DEFAULT_ALLOCATED_STORAGE = 8.0  # GB, the backend file's default

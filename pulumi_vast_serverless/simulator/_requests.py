@@ -14,9 +14,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
+from .._types import Row
 from ..client import _offer_query
 
-Row = dict[str, Any]
 ENDPOINT_STATES = ("active", "suspended", "stopped")
 _NAME = re.compile(r"^[a-zA-Z0-9_-]{1,255}$")
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
+from .._types import Row
 from ._autoscaler import settle
 from ._signatures import Router
 from ._state import ApiError, Call
 from ._workers import READY
 
-Row = dict[str, Any]
 WORKER_ROOT = "/_worker/"
 
 

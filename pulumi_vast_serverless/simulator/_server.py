@@ -19,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from .._types import Row
 from ..client import _routes
 from . import _control_routes
 from ._api import AUTOSCALER_ROUTES, ROUTES, Route
@@ -30,7 +31,6 @@ from ._shapes import garbled, reshape
 from ._state import ApiError, Call, SimulatorState
 from ._store import tenant_of
 
-Row = dict[str, Any]
 API_ROOT = "/api/v0"
 API_V1 = "/api/v1"
 # Vast's answer to a missing or unknown key (the guide; its own client compares the text).

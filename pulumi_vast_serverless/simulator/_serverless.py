@@ -10,11 +10,10 @@ import datetime as dt
 import time
 from typing import Any
 
+from .._types import Row
 from ..client._offer_query import parse
 from ._autoscaler import settle
 from ._state import ApiError, Call
-
-Row = dict[str, Any]
 
 ENDPOINT_DEFAULTS: Row = {
     "min_load": 0.0,

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._types import Row
 from ._variants import Variants
-
-Row = dict[str, Any]
 
 # Routes whose answers are reshaped: the rows and creates the providers read.
 _SHAPED = ("/endptjobs/", "/autojobs/", "/workergroups/", "/template/", "/api/v1/template/")

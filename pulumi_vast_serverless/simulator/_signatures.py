@@ -10,7 +10,7 @@ import secrets
 import threading
 from typing import Any
 
-Row = dict[str, Any]
+from .._types import Row
 
 
 class Router:

@@ -9,14 +9,13 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._types import Row
 from ._engine import Engine
 from ._faults import FaultQueue
 from ._limiter import Limiter
 from ._signatures import Router
 from ._store import Store, tenant_of
 from ._variants import Variants
-
-Row = dict[str, Any]
 
 
 class ApiError(Exception):

@@ -7,9 +7,8 @@ import json
 import sqlite3
 import threading
 import time
-from typing import Any
 
-Row = dict[str, Any]
+from .._types import Row
 
 _TABLES = ("endpoints", "workergroups", "templates")
 _SCHEMA = """

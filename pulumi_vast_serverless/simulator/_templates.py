@@ -17,13 +17,11 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from typing import Any
 
+from .._types import Row
 from ._filters import matches
 from ._requests import TEMPLATE_CONTENT, TemplateContent, given_fields
 from ._state import ApiError, Call
-
-Row = dict[str, Any]
 
 TEMPLATE_DEFAULTS: Row = {
     "tag": "latest",

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
-Row = dict[str, Any]
+from .._types import Row
+
 Role = Literal["active", "cold"]
 
 # Seconds each stage takes at speed 1 (Vast's real workers take minutes: this is the shape).

@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
+from pulumi_vast_serverless._types import Row
 from pulumi_vast_serverless.simulator._engine import CYCLE, Engine, targets
 from pulumi_vast_serverless.simulator._offers import priced
 from tests.support.clock import FakeClock
 
-Row = dict[str, Any]
 RTX_4090 = "gpu_name=RTX_4090 num_gpus=1 verified=True rentable=True rented=False"
 H100 = "gpu_name=H100_SXM num_gpus=1 verified=True rentable=True rented=False"
 

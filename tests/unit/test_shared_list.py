@@ -8,7 +8,8 @@ from collections.abc import Callable
 
 import pytest
 
-from pulumi_vast_serverless.client._shared_list import Fetch, Row, SharedList
+from pulumi_vast_serverless._types import Row
+from pulumi_vast_serverless.client._shared_list import Fetch, SharedList
 from tests.support.clock import FakeClock
 
 
