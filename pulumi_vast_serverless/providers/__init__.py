@@ -5,6 +5,8 @@ breaks refresh and destroy of existing stacks, so these paths are stable API.
 """
 
 from ._host import install as _install_one_line_errors
+from ._properties import ENDPOINT, READINESS, TEMPLATE, WORKERGROUP
+from ._table import Prop, Table
 from .endpoint import EndpointProvider
 from .readiness import ReadinessProvider
 from .template import TemplateProvider
@@ -13,4 +15,15 @@ from .workergroup import WorkergroupProvider
 # Only inside the dynamic-provider host (the engine's provider process); see _host.
 _install_one_line_errors()
 
-__all__ = ["EndpointProvider", "ReadinessProvider", "TemplateProvider", "WorkergroupProvider"]
+__all__ = [
+    "ENDPOINT",
+    "READINESS",
+    "TEMPLATE",
+    "WORKERGROUP",
+    "EndpointProvider",
+    "Prop",
+    "ReadinessProvider",
+    "Table",
+    "TemplateProvider",
+    "WorkergroupProvider",
+]

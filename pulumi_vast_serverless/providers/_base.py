@@ -26,8 +26,9 @@ from ..client._errors import (
     with_hint,
 )
 from ._host import one_line, warn
-from ._properties import PROVIDER_ONLY, Failure, Prop, _Inputs, stored_value, to_vast, validate
+from ._properties import Failure, Prop, stored_value, to_vast, validate
 from ._settings import ProviderSettings, resolve_settings, setting_problems, shared_client
+from ._table import Table
 from ._values import PROVIDER_KEY, plain, same, secret, split_inputs
 
 if TYPE_CHECKING:
@@ -44,10 +45,8 @@ class VastProvider(ResourceProvider):
     serialize_as_secret_always = False
 
     kind: ClassVar[str]
-    props: ClassVar[tuple[Prop, ...]]
-    model: ClassVar[type[_Inputs]]
-    # Outputs stored encrypted; the resource also lists them in additional_secret_outputs.
-    secret_outputs: ClassVar[frozenset[str]] = frozenset()
+    #: The inputs of this kind (see ``_properties``): validation, diff rules, secrets.
+    table: ClassVar[Table]
 
     _settings: ProviderSettings | None = None
 
@@ -56,6 +55,16 @@ class VastProvider(ResourceProvider):
         # Every key of the stack's config (Pulumi's Config keeps them in _props): a `vast:`
         # key this package does not read must fail the preview, not be ignored.
         self._settings = resolve_settings(getattr(req.config, "_props", None))
+
+    @property
+    def props(self) -> tuple[Prop, ...]:
+        """The rows of this kind's table."""
+        return self.table.props
+
+    @property
+    def secret_outputs(self) -> frozenset[str]:
+        """Outputs stored encrypted (the resource lists them in additional_secret_outputs)."""
+        return self.table.secret
 
     @property
     def settings(self) -> ProviderSettings:
@@ -73,7 +82,7 @@ class VastProvider(ResourceProvider):
         """Validate and normalise the inputs; every failure names a property and its fix."""
         split = split_inputs(news)
         hidden = split.secret | self.secret_outputs
-        normalised, failures = validate(self.model, split.known)
+        normalised, failures = validate(self.table.model, split.known)
         failures += self.cross_check(split.present, normalised or split.known)
         failures = [_masked(f, hidden) for f in failures]
         failures += [Failure("", problem) for problem in setting_problems(self.settings)]
@@ -91,7 +100,7 @@ class VastProvider(ResourceProvider):
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Compare what the program sets with what Vast last reported."""
         split = split_inputs(news)
-        normalised, _ = validate(self.model, split.known)
+        normalised, _ = validate(self.table.model, split.known)
         changed = [name for name in self.changed_props(olds, normalised, split.unknown)]
         replaces = [p.name for p in self.props if p.name in changed and p.change == "replace"]
         if replaces:
@@ -101,7 +110,7 @@ class VastProvider(ResourceProvider):
         moved = declared_before != self.declared(split.present) - self.ignored()
         flags_moved = any(
             bool(plain(olds.get(name))) != bool(normalised.get(name))
-            for name in PROVIDER_ONLY & self.names() - self.compared_flags()
+            for name in self.table.provider_only - self.table.in_search
         )
         return DiffResult(
             changes=bool(changed) or moved or flags_moved,
@@ -115,17 +124,13 @@ class VastProvider(ResourceProvider):
         """The declared properties whose new value differs from what Vast last reported."""
         changed = []
         for prop in self.props:
-            if prop.name in PROVIDER_ONLY or prop.change == "ignored":
+            if prop.name in self.table.provider_only or prop.change == "ignored":
                 continue
             if prop.name in unknown or (
                 prop.name in news and not same(news[prop.name], olds.get(prop.name))
             ):
                 changed.append(prop.name)
         return changed
-
-    def compared_flags(self) -> frozenset[str]:
-        """Provider-only inputs whose change the diff already weighs (as part of a field)."""
-        return frozenset()
 
     def replacing(self, object_id: int) -> None:
         """Hook: the engine is about to replace ``object_id`` (create the new one first)."""
@@ -270,15 +275,15 @@ class VastProvider(ResourceProvider):
 
     def names(self) -> set[str]:
         """Every input name of this kind."""
-        return {p.name for p in self.props}
+        return set(self.table.names)
 
     def ignored(self) -> set[str]:
         """Inputs accepted for old programs' sake that Vast never reads."""
-        return {p.name for p in self.props if p.change == "ignored"}
+        return set(self.table.ignored)
 
     def to_vast(self, inputs: dict[str, Any]) -> dict[str, Any]:
         """The fields of ``inputs`` that Vast takes, in its units."""
-        return to_vast(inputs, self.props)
+        return to_vast(inputs, self.table)
 
     def previous_inputs(self, props: dict[str, Any]) -> dict[str, Any]:
         """The declared inputs recorded in state (``props`` are the last outputs).
@@ -297,13 +302,13 @@ class VastProvider(ResourceProvider):
         """The provider-only inputs as ``props`` (inputs or outputs) record them."""
         return {
             name: plain(props[name])
-            for name in PROVIDER_ONLY & self.names()
+            for name in self.table.provider_only
             if plain(props.get(name)) is not None
         }
 
     def declared(self, present: set[str]) -> set[str]:
         """The inputs the program sets that Vast stores (drift is checked on these)."""
-        return present & (self.names() - PROVIDER_ONLY)
+        return present & (self.names() - self.table.provider_only)
 
     def parse(self, props: dict[str, Any], *, stored: bool = False) -> dict[str, Any]:
         """Return validated inputs from engine props (numbers arrive as floats).
@@ -316,8 +321,8 @@ class VastProvider(ResourceProvider):
         split = split_inputs(props)
         known = {k: v for k, v in split.known.items() if k in self.names()}
         if stored:
-            known = {k: stored_value(self.prop(k), v) for k, v in known.items()}
-        normalised, failures = validate(self.model, known)
+            known = {k: stored_value(self.table[k], v) for k, v in known.items()}
+        normalised, failures = validate(self.table.model, known)
         if failures and stored:
             unread = sorted({f.prop for f in failures})
             warn(
@@ -325,14 +330,10 @@ class VastProvider(ResourceProvider):
                 "release cannot read; left out until the next `pulumi up` writes them again"
             )
             kept = {k: v for k, v in known.items() if k not in unread}
-            normalised, failures = validate(self.model, kept)
+            normalised, failures = validate(self.table.model, kept)
         if failures:  # check already ran, so this is a bug
             raise ValueError("; ".join(f.reason for f in failures))
         return normalised
-
-    def prop(self, name: str) -> Prop:
-        """The property named ``name``."""
-        return next(p for p in self.props if p.name == name)
 
     def outputs(
         self, row: Row, inputs: dict[str, Any], previous: dict[str, Any] | None = None
@@ -344,7 +345,7 @@ class VastProvider(ResourceProvider):
         """
         outs: dict[str, Any] = {}
         for prop in self.props:
-            if prop.name in PROVIDER_ONLY:
+            if prop.name in self.table.provider_only:
                 continue
             if not prop.readable or row.get(prop.name) is None:
                 # Vast does not show it, or did not say this time (null, or the field
@@ -355,7 +356,7 @@ class VastProvider(ResourceProvider):
         outs.update(self.extra_outputs(row, inputs))
         outs["created_at"] = row.get("created_at")
         outs[DECLARED] = sorted(self.declared(set(inputs)))
-        for name in PROVIDER_ONLY & self.names():
+        for name in self.table.provider_only:
             outs[name] = self.provider_settings(inputs).get(name)
         for name in self.secret_outputs:
             if outs.get(name) is not None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ._properties import ENDPOINT_PROPS, PROVIDER_ONLY, TEMPLATE_PROPS, WORKERGROUP_PROPS, Prop
-from .readiness import READINESS_PROPS
+from ._properties import ENDPOINT, READINESS, TEMPLATE, WORKERGROUP
+from ._table import Table
 
 _TYPES = {
     "str": "string",
@@ -11,6 +11,7 @@ _TYPES = {
     "float": "number",
     "bool": "boolean",
     "object": "object",
+    "any": "any",
 }
 _CHANGES = {
     "update": "update in place",
@@ -20,7 +21,7 @@ _CHANGES = {
 }
 
 
-def property_table(props: tuple[Prop, ...]) -> str:
+def property_table(table: Table) -> str:
     """Return a Markdown table: input, type, default, change applied, read back, description.
 
     "read back" says whether Vast shows the value in its rows: if not, refresh keeps the
@@ -30,9 +31,9 @@ def property_table(props: tuple[Prop, ...]) -> str:
         "| input | type | default | on change | read back | description |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
-    for prop in props:
+    for prop in table.props:
         change = _CHANGES[prop.change]
-        own = prop.name in PROVIDER_ONLY or not prop.sent or prop.change == "ignored"
+        own = prop.name in table.provider_only or prop.sent != "field" or prop.change == "ignored"
         read_back = "-" if own else ("yes" if prop.readable else "**no**")
         lines.append(
             f"| `{prop.name}` | {_TYPES[prop.kind]} | {prop.default} | {change} | {read_back} "
@@ -45,13 +46,13 @@ def reference() -> str:
     """Every table, under its heading."""
     return (
         "### Template inputs\n\n"
-        + property_table(TEMPLATE_PROPS)
+        + property_table(TEMPLATE)
         + "\n\n### Endpoint inputs\n\n"
-        + property_table(ENDPOINT_PROPS)
+        + property_table(ENDPOINT)
         + "\n\n### Workergroup inputs\n\n"
-        + property_table(WORKERGROUP_PROPS)
+        + property_table(WORKERGROUP)
         + "\n\n### Readiness inputs\n\n"
-        + property_table(READINESS_PROPS)
+        + property_table(READINESS)
         + "\n"
     )
 

@@ -15,7 +15,7 @@ from ..client._errors import (
     with_hint,
 )
 from ._base import VastProvider
-from ._properties import ENDPOINT_PROPS, EndpointInputs, Failure
+from ._properties import ENDPOINT, Failure
 from ._values import plain
 
 # Vast's refusal of a second endpoint of one name (POST /endptjobs/, backend file).
@@ -26,8 +26,7 @@ class EndpointProvider(VastProvider):
     """Creates, reads, updates and deletes a Vast serverless endpoint."""
 
     kind = "endpoint"
-    props = ENDPOINT_PROPS
-    model = EndpointInputs
+    table = ENDPOINT
 
     def cross_check(self, present: set[str], known: dict[str, Any]) -> list[Failure]:
         """An endpoint needs a name (Vast keys adoption on it); queue times must agree."""

@@ -31,7 +31,7 @@ from .._types import Row
 from ..client._errors import VastError, VastNotFoundError, VastWaitError, VastWaitTimeoutError
 from ._base import VastProvider
 from ._host import cancelled, progress
-from ._properties import Failure, Prop, ReadinessInputs
+from ._properties import READINESS, Failure
 from ._values import same
 
 SERVING_STATUSES = frozenset({"idle", "running"})
@@ -63,75 +63,12 @@ def grace(seconds: float) -> float:
 
 _LISTED = 12  # workers named in a message; the rest are counted
 
-READINESS_PROPS: tuple[Prop, ...] = (
-    Prop(
-        "workergroup_id",
-        "int",
-        "update",
-        "Workergroup whose workers to wait for (set this or endpoint_id).",
-        "-",
-        readable=False,
-    ),
-    Prop(
-        "endpoint_id",
-        "int",
-        "update",
-        "Endpoint whose workers, in all its groups, to wait for (or workergroup_id).",
-        "-",
-        readable=False,
-    ),
-    Prop(
-        "min_ready",
-        "int",
-        "update",
-        "Workers that must be ready: serving (idle, running) or cold with the model loaded "
-        "(stopped).",
-        "1",
-        readable=False,
-    ),
-    Prop(
-        "timeout",
-        "float",
-        "update",
-        "Seconds to wait; then up fails, listing the workers and their states.",
-        "600",
-        readable=False,
-    ),
-    Prop(
-        "triggers",
-        "object",
-        "update",
-        "Values whose change makes the next up wait again, e.g. a template hash.",
-        "none",
-        readable=False,
-    ),
-    Prop(
-        "watched",
-        "object",
-        "update",
-        "The workergroups an endpoint wait depends on and what they run (set for you from "
-        "depends_on): when one is replaced or rolled, the next up waits again.",
-        "from depends_on",
-        readable=False,
-    ),
-    Prop(
-        "endpoint_max_workers",
-        "int",
-        "none",
-        "The endpoint's max_workers, when the program declares it (set for you): a "
-        "min_ready above it fails the preview.",
-        "from the endpoint",
-        readable=False,
-    ),
-)
-
 
 class ReadinessProvider(VastProvider):
     """Waits for workers; owns nothing on Vast, so delete and refresh do nothing."""
 
     kind = "readiness"
-    props = READINESS_PROPS
-    model = ReadinessInputs
+    table = READINESS
 
     def cross_check(self, present: set[str], known: dict[str, Any]) -> list[Failure]:
         """Exactly one target, and no more workers than the endpoint may ever run."""

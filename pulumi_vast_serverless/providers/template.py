@@ -25,7 +25,7 @@ from ..client._errors import (
     with_hint,
 )
 from ._base import VastProvider
-from ._properties import PROVIDER_ONLY, TEMPLATE_PROPS, Failure, TemplateInputs
+from ._properties import TEMPLATE, Failure
 from ._values import plain
 
 _OTHERS_USE_IT = "Other Users are still using it"
@@ -35,10 +35,7 @@ class TemplateProvider(VastProvider):
     """Creates, reads, edits and deletes a Vast template."""
 
     kind = "template"
-    props = TEMPLATE_PROPS
-    model = TemplateInputs
-    # env often holds tokens (-e HF_TOKEN=...); the registry password is one.
-    secret_outputs = frozenset({"env", "docker_login_pass"})
+    table = TEMPLATE
 
     def cross_check(self, present: set[str], known: dict[str, Any]) -> list[Failure]:
         """A template needs a name and an image, and its tag apart from the image."""
@@ -127,7 +124,7 @@ class TemplateProvider(VastProvider):
             for prop in self.props
             if prop.readable
             and prop.change == "update"
-            and prop.name not in PROVIDER_ONLY
+            and prop.name not in self.table.provider_only
             and plain(olds.get(prop.name)) is not None
         }
 

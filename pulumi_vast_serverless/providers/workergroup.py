@@ -21,9 +21,8 @@ from ._base import VastProvider
 from ._host import warn
 from ._properties import (
     VAST_ROLLS_ON,
-    WORKERGROUP_PROPS,
+    WORKERGROUP,
     Failure,
-    WorkergroupInputs,
     from_vast,
 )
 from ._values import plain, same, split_inputs
@@ -49,10 +48,7 @@ class WorkergroupProvider(VastProvider):
     """Creates, reads, updates and deletes a Vast serverless workergroup."""
 
     kind = "workergroup"
-    props = WORKERGROUP_PROPS
-    model = WorkergroupInputs
-    # launch_args often carries tokens (--env HF_TOKEN=...): keep it encrypted in state.
-    secret_outputs = frozenset({"launch_args"})
+    table = WORKERGROUP
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """As for every kind, and the search as it will be sent (default filters added);
@@ -134,11 +130,6 @@ class WorkergroupProvider(VastProvider):
                 )
             )
         return failures
-
-    def compared_flags(self) -> frozenset[str]:
-        """default_offer_filters and max_hourly_price show through search_params (check
-        folds them in)."""
-        return frozenset({"default_offer_filters", "max_hourly_price"})
 
     def replacing(self, object_id: int) -> None:
         """Remember that the engine replaces this group (see ``_replacing``)."""

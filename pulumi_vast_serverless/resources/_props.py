@@ -9,6 +9,8 @@ from typing import Any
 
 from pulumi import RunError
 
+from ..providers import Table
+
 
 class InputError(TypeError, RunError):
     """A resource given an input it does not have. A ``TypeError``, as Python would
@@ -39,3 +41,10 @@ def resource_props(
             raise TypeError("pass inputs either as an Args object or as keywords, not both")
         keywords = {f.name: getattr(args, f.name) for f in fields(args)}
     return {**dict.fromkeys(output_only), **keywords}
+
+
+def given_inputs(table: Table, arguments: Mapping[str, object], *own: str) -> dict[str, object]:
+    """The inputs among a constructor's arguments (its ``locals()`` before anything else):
+    the table's rows a program sets, and the resource's ``own`` ones (not the provider's)."""
+    names = [p.name for p in table.props if p.settable] + list(own)
+    return {name: arguments[name] for name in names}

@@ -12,9 +12,9 @@ from pulumi.runtime.settings import get_root_resource
 
 from .._origins import own
 from ..cost._plan import this_run
-from ..providers import EndpointProvider
+from ..providers import ENDPOINT, EndpointProvider
 from ._outputs import output
-from ._props import refuse_unknown, resource_props
+from ._props import given_inputs, refuse_unknown, resource_props
 
 
 @dataclass
@@ -22,13 +22,13 @@ class EndpointArgs:
     """The inputs of an ``Endpoint``. Unset values are left to Vast's defaults."""
 
     endpoint_name: Input[str]
-    """Name of the endpoint (letters, digits, ``_``, ``-``), unique in the account."""
+    """Name of the endpoint; letters, digits, _ and -. Unique in the account."""
     min_load: Input[float] | None = None
-    """Minimum load to keep capacity for, in perf units per second (tokens/s for LLMs)."""
+    """Minimum load (perf units/s, e.g. tokens/s) to serve."""
     min_cold_load: Input[float] | None = None
     """Load to keep cold (stopped) capacity for."""
     target_util: Input[float] | None = None
-    """Target utilisation of hot capacity, a fraction in (0, 1]."""
+    """Target utilisation, a fraction in (0, 1]."""
     cold_mult: Input[float] | None = None
     """Cold capacity as a multiple of hot capacity."""
     cold_workers: Input[int] | None = None
@@ -36,21 +36,25 @@ class EndpointArgs:
     max_workers: Input[int] | None = None
     """Maximum number of workers."""
     max_queue_time: Input[float] | None = None
-    """Maximum time a request may wait in the queue, in seconds."""
+    """Maximum queue time in seconds."""
     target_queue_time: Input[float] | None = None
-    """Queue time the autoscaler aims for, in seconds; at most max_queue_time."""
+    """Target queue time in seconds; at most max_queue_time."""
     inactivity_timeout: Input[int] | None = None
-    """Seconds without requests before scaling to zero; 0 disables, negative never scales."""
+    """Seconds without requests before the endpoint may scale to zero (Vast's scaling guide; its
+    backend file: may be suspended); 0 disables, negative never.
+    """
     endpoint_state: Input[str] | None = None
-    """``active``, ``suspended`` or ``stopped``; also the state it is created in."""
+    """active, suspended or stopped (also the state it is created in)."""
     overrecruit_ratio: Input[float] | None = None
-    """Ratio by which to over-recruit workers to absorb spikes (Vast does not show it back)."""
+    """Ratio by which to over-recruit workers to absorb traffic spikes."""
     autoscaler_instance: Input[str] | None = None
-    """Autoscaler deployment to attach to (Vast's own client sends ``prod``)."""
+    """Autoscaler deployment to attach to (Vast's own client sends prod)."""
     adopt_existing: Input[bool] | None = None
-    """Take over an existing endpoint with the same name instead of failing (no import)."""
+    """Take over an existing endpoint of the same name instead of failing."""
     allow_cascade_delete: Input[bool] | None = None
-    """Let destroy delete it while other stacks' workergroups serve it (they go with it)."""
+    """Let destroy delete this endpoint while workergroups this stack does not manage serve it
+    (Vast deletes them with it); false refuses, naming them.
+    """
 
 
 class Endpoint(Resource, module="vast", name="Endpoint"):
@@ -66,29 +70,21 @@ class Endpoint(Resource, module="vast", name="Endpoint"):
     reads an endpoint another stack owns.
     """
 
-    endpoint_name: Output[str] = output("Name of the endpoint.")
-    min_load: Output[float] = output("Minimum load, as Vast reports it.")
-    min_cold_load: Output[float] = output("Cold load floor, as Vast reports it.")
-    target_util: Output[float] = output("Target utilisation, as Vast reports it.")
-    cold_mult: Output[float] = output("Cold capacity multiple, as Vast reports it.")
-    cold_workers: Output[int] = output("Workers kept cold, as Vast reports it.")
-    max_workers: Output[int] = output("Maximum workers, as Vast reports it.")
-    max_queue_time: Output[float] = output("Maximum queue time in seconds.")
-    target_queue_time: Output[float] = output("Target queue time in seconds.")
-    inactivity_timeout: Output[int] = output("Inactivity timeout in seconds.")
-    endpoint_state: Output[str] = output("active, suspended or stopped.")
-    overrecruit_ratio: Output[float | None] = output(
-        "Over-recruit ratio last sent (Vast does not report it)."
-    )
-    autoscaler_instance: Output[str | None] = output(
-        "Autoscaler deployment last sent (Vast does not report it)."
-    )
-    adopt_existing: Output[bool | None] = output(
-        "Whether this resource may take over an endpoint of the same name."
-    )
-    allow_cascade_delete: Output[bool | None] = output(
-        "Whether destroy may delete it with other stacks' workergroups, as declared."
-    )
+    endpoint_name: Output[str] = output(ENDPOINT)
+    min_load: Output[float] = output(ENDPOINT)
+    min_cold_load: Output[float] = output(ENDPOINT)
+    target_util: Output[float] = output(ENDPOINT)
+    cold_mult: Output[float] = output(ENDPOINT)
+    cold_workers: Output[int] = output(ENDPOINT)
+    max_workers: Output[int] = output(ENDPOINT)
+    max_queue_time: Output[float] = output(ENDPOINT)
+    target_queue_time: Output[float] = output(ENDPOINT)
+    inactivity_timeout: Output[int] = output(ENDPOINT)
+    endpoint_state: Output[str] = output(ENDPOINT)
+    overrecruit_ratio: Output[float | None] = output(ENDPOINT)
+    autoscaler_instance: Output[str | None] = output(ENDPOINT)
+    adopt_existing: Output[bool | None] = output(ENDPOINT)
+    allow_cascade_delete: Output[bool | None] = output(ENDPOINT)
     created_at: Output[str] = output("When Vast created the endpoint (ISO 8601, UTC).")
     declared_inputs: Output[list[str]] = output(
         "The inputs this program sets; refresh reports drift on these."
@@ -149,23 +145,7 @@ class Endpoint(Resource, module="vast", name="Endpoint"):
             workergroups this stack does not manage serve it (Vast deletes them with it);
             false refuses, naming them.
         """
-        keywords = {
-            "endpoint_name": endpoint_name,
-            "min_load": min_load,
-            "min_cold_load": min_cold_load,
-            "target_util": target_util,
-            "cold_mult": cold_mult,
-            "cold_workers": cold_workers,
-            "max_workers": max_workers,
-            "max_queue_time": max_queue_time,
-            "target_queue_time": target_queue_time,
-            "inactivity_timeout": inactivity_timeout,
-            "endpoint_state": endpoint_state,
-            "overrecruit_ratio": overrecruit_ratio,
-            "autoscaler_instance": autoscaler_instance,
-            "adopt_existing": adopt_existing,
-            "allow_cascade_delete": allow_cascade_delete,
-        }
+        keywords = given_inputs(ENDPOINT, locals())
         refuse_unknown("Endpoint", resource_name, unexpected, keywords)
         props = resource_props(args, keywords, ("created_at", "declared_inputs"))
         claim_endpoint_name(resource_name, props.get("endpoint_name"))

@@ -9,9 +9,9 @@ from pulumi import Input, Output, ResourceOptions
 from pulumi.dynamic import Resource
 
 from .._origins import owner
-from ..providers import ReadinessProvider
+from ..providers import READINESS, ReadinessProvider
 from ._outputs import output
-from ._props import refuse_unknown
+from ._props import given_inputs, refuse_unknown
 from .endpoint import Endpoint
 
 
@@ -32,15 +32,13 @@ class Readiness(Resource, module="vast", name="Readiness"):
     next ``up`` waits again. It creates nothing on Vast: destroy and refresh do nothing.
     """
 
-    workergroup_id: Output[int | None] = output("Workergroup whose workers are awaited.")
-    endpoint_id: Output[int | None] = output("Endpoint whose workers are awaited.")
-    min_ready: Output[int | None] = output("Workers that must be ready.")
-    timeout: Output[float | None] = output("Seconds to wait before failing.")
-    triggers: Output[Any] = output("Values whose change makes the next up wait again.")
-    watched: Output[Any] = output(
-        "The workergroups an endpoint wait depends on, and what they run."
-    )
-    endpoint_max_workers: Output[int | None] = output("The endpoint's max_workers, if declared.")
+    workergroup_id: Output[int | None] = output(READINESS)
+    endpoint_id: Output[int | None] = output(READINESS)
+    min_ready: Output[int | None] = output(READINESS)
+    timeout: Output[float | None] = output(READINESS)
+    triggers: Output[Any] = output(READINESS)
+    watched: Output[Any] = output(READINESS)
+    endpoint_max_workers: Output[int | None] = output(READINESS)
 
     def __init__(
         self,
@@ -63,24 +61,16 @@ class Readiness(Resource, module="vast", name="Readiness"):
             this or endpoint_id).
         :param pulumi.Input[int] endpoint_id: Endpoint whose workers, in all its groups, to
             wait for (or workergroup_id).
-        :param pulumi.Input[int] min_ready: Workers that must be ready (idle or running).
+        :param pulumi.Input[int] min_ready: Workers that must be ready: serving (idle,
+            running) or cold with the model loaded (stopped).
         :param pulumi.Input[float] timeout: Seconds to wait; then up fails, listing the
             workers and their states.
         :param pulumi.Input triggers: Values whose change makes the next up wait again,
             e.g. a template hash.
         """
-        refuse_unknown(
-            "Readiness",
-            resource_name,
-            unexpected,
-            ["workergroup_id", "endpoint_id", "min_ready", "timeout", "triggers"],
-        )
-        props = {
-            "workergroup_id": workergroup_id,
-            "endpoint_id": endpoint_id,
-            "min_ready": min_ready,
-            "timeout": timeout,
-            "triggers": triggers,
+        props = given_inputs(READINESS, locals())
+        refuse_unknown("Readiness", resource_name, unexpected, props)
+        props |= {
             "watched": _watched(opts),
             "endpoint_max_workers": _endpoint_cap(workergroup_id, endpoint_id),
         }

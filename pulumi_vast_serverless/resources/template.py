@@ -11,9 +11,9 @@ from pulumi.dynamic import Resource
 
 from .._origins import own
 from ..cost._plan import this_run
-from ..providers import TemplateProvider
+from ..providers import TEMPLATE, TemplateProvider
 from ._outputs import output
-from ._props import refuse_unknown, resource_props
+from ._props import given_inputs, refuse_unknown, resource_props
 
 
 @dataclass
@@ -21,19 +21,19 @@ class TemplateArgs:
     """The inputs of a ``Template``. Unset values are left to Vast's defaults."""
 
     name: Input[str]
-    """Name of the template (what the Vast console lists)."""
+    """Name of the template."""
     image: Input[str]
-    """Docker image, e.g. ``vllm/vllm-openai``."""
+    """Docker image, e.g. vllm/vllm-openai."""
     tag: Input[str] | None = None
-    """Image tag, e.g. ``v0.6.3``; bumping it in the program is a deploy."""
+    """Image tag; a new tag is a new release."""
     env: Input[str] | None = None
-    """Docker flags for env vars and ports (``-e MODEL=x -p 8000:8000``); a secret."""
+    """Docker flags for env vars and ports, e.g. -e MODEL=x -p 8000:8000 (a secret)."""
     onstart: Input[str] | None = None
     """Commands run when an instance starts."""
     runtype: Input[str] | None = None
-    """Launch mode: ``args`` (default), ``ssh`` or ``jupyter``."""
+    """Launch mode: args, ssh or jupyter."""
     args_str: Input[str] | None = None
-    """Arguments to the image's entrypoint when runtype is ``args``."""
+    """Arguments to the entrypoint when runtype is args."""
     ssh_direct: Input[bool] | None = None
     """Direct SSH connections."""
     jup_direct: Input[bool] | None = None
@@ -41,21 +41,21 @@ class TemplateArgs:
     use_ssh: Input[bool] | None = None
     """SSH access to instances."""
     use_jupyter_lab: Input[bool] | None = None
-    """JupyterLab instead of Jupyter Notebook."""
+    """JupyterLab instead of Notebook."""
     jupyter_dir: Input[str] | None = None
     """Directory Jupyter starts in."""
     docker_login_repo: Input[str] | None = None
-    """Private registry, e.g. ``docker.io``."""
+    """Private registry, e.g. docker.io."""
     docker_login_user: Input[str] | None = None
     """User of the private registry."""
     docker_login_pass: Input[str] | None = None
-    """Password or token of the private registry; a secret (Vast shows it masked)."""
+    """Password or token of the private registry (a secret; Vast shows it masked)."""
     extra_filters: Input[Mapping[str, Any]] | None = None
-    """Extra offer filters, e.g. ``{"cuda_max_good": {"gte": 12.6}}``."""
+    """Extra offer filters, e.g. {"cuda_max_good": {"gte": 12.6}}."""
     recommended_disk_space: Input[float] | None = None
-    """Disk space instances get, in GB (Vast's default 8)."""
+    """Disk space instances get, in GB."""
     private: Input[bool] | None = None
-    """Keep the template out of public search (default true)."""
+    """Keep the template out of public search."""
     desc: Input[str] | None = None
     """Short description."""
     readme: Input[str] | None = None
@@ -63,7 +63,7 @@ class TemplateArgs:
     href: Input[str] | None = None
     """Link to the image's documentation."""
     repo: Input[str] | None = None
-    """Repository of the image, e.g. ``library/ubuntu``."""
+    """Repository of the image, e.g. library/ubuntu."""
     adopt_existing: Input[bool] | None = None
     """Use a template of the same content that exists already instead of failing."""
 
@@ -82,33 +82,29 @@ class Template(Resource, module="vast", name="Template"):
     in place. ``env`` and ``docker_login_pass`` are kept encrypted in state.
     """
 
-    name: Output[str | None] = output("Name of the template.")
-    image: Output[str | None] = output("Docker image.")
-    tag: Output[str | None] = output("Image tag.")
-    env: Output[str | None] = output("Env flags (secret).")
-    onstart: Output[str | None] = output("Start commands.")
-    runtype: Output[str | None] = output("Launch mode.")
-    args_str: Output[str | None] = output("Entrypoint arguments.")
-    ssh_direct: Output[bool | None] = output("Direct SSH connections.")
-    jup_direct: Output[bool | None] = output("Direct Jupyter connections.")
-    use_ssh: Output[bool | None] = output("SSH access.")
-    use_jupyter_lab: Output[bool | None] = output("JupyterLab instead of Notebook.")
-    jupyter_dir: Output[str | None] = output("Jupyter's directory.")
-    docker_login_repo: Output[str | None] = output("Private registry.")
-    docker_login_user: Output[str | None] = output("Registry user.")
-    docker_login_pass: Output[str | None] = output(
-        "Registry password last sent (secret; Vast shows it masked)."
-    )
-    extra_filters: Output[dict[str, Any] | None] = output("Extra offer filters.")
-    recommended_disk_space: Output[float | None] = output("Disk space in GB.")
-    private: Output[bool | None] = output("Whether the template is private.")
-    desc: Output[str | None] = output("Short description.")
-    readme: Output[str | None] = output("Documentation.")
-    href: Output[str | None] = output("Documentation link.")
-    repo: Output[str | None] = output("Image repository.")
-    adopt_existing: Output[bool | None] = output(
-        "Whether this resource may use an existing template of the same content."
-    )
+    name: Output[str | None] = output(TEMPLATE)
+    image: Output[str | None] = output(TEMPLATE)
+    tag: Output[str | None] = output(TEMPLATE)
+    env: Output[str | None] = output(TEMPLATE)
+    onstart: Output[str | None] = output(TEMPLATE)
+    runtype: Output[str | None] = output(TEMPLATE)
+    args_str: Output[str | None] = output(TEMPLATE)
+    ssh_direct: Output[bool | None] = output(TEMPLATE)
+    jup_direct: Output[bool | None] = output(TEMPLATE)
+    use_ssh: Output[bool | None] = output(TEMPLATE)
+    use_jupyter_lab: Output[bool | None] = output(TEMPLATE)
+    jupyter_dir: Output[str | None] = output(TEMPLATE)
+    docker_login_repo: Output[str | None] = output(TEMPLATE)
+    docker_login_user: Output[str | None] = output(TEMPLATE)
+    docker_login_pass: Output[str | None] = output(TEMPLATE)
+    extra_filters: Output[dict[str, Any] | None] = output(TEMPLATE)
+    recommended_disk_space: Output[float | None] = output(TEMPLATE)
+    private: Output[bool | None] = output(TEMPLATE)
+    desc: Output[str | None] = output(TEMPLATE)
+    readme: Output[str | None] = output(TEMPLATE)
+    href: Output[str | None] = output(TEMPLATE)
+    repo: Output[str | None] = output(TEMPLATE)
+    adopt_existing: Output[bool | None] = output(TEMPLATE)
     hash_id: Output[str] = output("The template's content address; changes with every edit.")
     template_id: Output[int] = output("The numeric id of the template this resource manages.")
     creator_id: Output[int | None] = output("The account that created the template.")
@@ -181,35 +177,11 @@ class Template(Resource, module="vast", name="Template"):
         :param pulumi.Input[bool] adopt_existing: Use a template of the same content that exists
             already instead of failing.
         """
-        keywords = {
-            "name": name,
-            "image": image,
-            "tag": tag,
-            "env": env,
-            "onstart": onstart,
-            "runtype": runtype,
-            "args_str": args_str,
-            "ssh_direct": ssh_direct,
-            "jup_direct": jup_direct,
-            "use_ssh": use_ssh,
-            "use_jupyter_lab": use_jupyter_lab,
-            "jupyter_dir": jupyter_dir,
-            "docker_login_repo": docker_login_repo,
-            "docker_login_user": docker_login_user,
-            "docker_login_pass": docker_login_pass,
-            "extra_filters": extra_filters,
-            "recommended_disk_space": recommended_disk_space,
-            "private": private,
-            "desc": desc,
-            "readme": readme,
-            "href": href,
-            "repo": repo,
-            "adopt_existing": adopt_existing,
-        }
+        keywords = given_inputs(TEMPLATE, locals())
         outputs = ("hash_id", "template_id", "creator_id", "created_at", "declared_inputs")
         refuse_unknown("Template", resource_name, unexpected, keywords)
         props = resource_props(args, keywords, outputs)
-        secrets = ResourceOptions(additional_secret_outputs=["env", "docker_login_pass"])
+        secrets = ResourceOptions(additional_secret_outputs=sorted(TEMPLATE.secret))
         plan = this_run()
         opts = plan.gated(ResourceOptions.merge(opts, secrets))
         super().__init__(TemplateProvider(), resource_name, props, opts)

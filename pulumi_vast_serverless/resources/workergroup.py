@@ -10,9 +10,9 @@ from pulumi.dynamic import Resource
 
 from .._origins import own, owner
 from ..cost._plan import this_run
-from ..providers import WorkergroupProvider
+from ..providers import WORKERGROUP, WorkergroupProvider
 from ._outputs import output
-from ._props import refuse_unknown, resource_props
+from ._props import given_inputs, refuse_unknown, resource_props
 from .endpoint import Endpoint
 from .readiness import Readiness
 from .template import Template
@@ -23,41 +23,53 @@ class WorkergroupArgs:
     """The inputs of a ``Workergroup``. Unset values are left to Vast's defaults."""
 
     endpoint_id: Input[int | str] | None = None
-    """Id of the endpoint to serve, e.g. ``my_endpoint.id`` (or set ``endpoint_name``)."""
+    """Id of the endpoint to serve, e.g. my_endpoint.id (or endpoint_name)."""
     endpoint_name: Input[str] | None = None
-    """Name of an existing endpoint to serve (or set ``endpoint_id``)."""
+    """Name of an existing endpoint to serve (or endpoint_id)."""
     template_hash: Input[str] | None = None
-    """Hash of the template the workers run, e.g. ``my_template.hash_id``."""
+    """Hash of the template workers run."""
     template_id: Input[int] | None = None
-    """Id of the template the workers run."""
+    """Id of the template workers run."""
     search_params: Input[str] | None = None
-    """Offer search query in Vast's language, e.g. ``gpu_name=RTX_4090 num_gpus=1``."""
+    """Offer search query in Vast's language, e.g. gpu_name=RTX_4090 num_gpus=1."""
     default_offer_filters: Input[bool] | None = None
-    """Add ``verified=True rentable=True rented=False`` to the search (default true)."""
+    """Add verified=True rentable=True rented=False to the search (keys you set win), as Vast's own
+    client does.
+    """
     max_hourly_price: Input[float] | None = None
-    """Most one worker may cost, USD per hour: adds ``dph_total<=X`` to the search."""
+    """Most one worker may cost, USD per hour (GPU and disk): adds dph_total<=X to the search, so
+    Vast recruits no dearer offer.
+    """
     launch_args: Input[str] | None = None
-    """Extra launch arguments for worker instances; kept encrypted in state."""
+    """Extra launch arguments (stored as a secret)."""
     gpu_ram: Input[float] | None = None
-    """GPU memory the model needs, in GB (bandwidth estimates; choose cards in the search)."""
+    """GPU memory the model needs, in GB; Vast uses it to estimate bandwidth, it does not choose
+    machines (put gpu_ram>=N in search_params for that).
+    """
     template_revision: Input[str] | None = None
-    """Content hash of the template ``template_id`` names (set for you from a Template)."""
+    """Content hash of the template template_id names; a change rolls the workers (set for you when
+    template_id is a Template's template_id).
+    """
     rolling_update: Input[bool] | None = None
-    """false: cancel the roll Vast starts when what workers run changes (default true)."""
+    """false: ask Vast to cancel the roll it starts when what workers run changes; true: also roll
+    when a Template named by template_id changes (Vast does not see it).
+    """
     test_workers: Input[int] | None = None
-    """Ignored by Vast's engine; accepted so older programs load."""
+    """Ignored by Vast's engine (not in its autoscaler)."""
     cold_workers: Input[int] | None = None
-    """Ignored by Vast's engine: set ``cold_workers`` on the Endpoint."""
+    """Ignored by Vast's engine: set cold_workers on the Endpoint."""
     max_workers: Input[int] | None = None
-    """Ignored by Vast's engine: the Endpoint's ``max_workers`` caps all its groups."""
+    """Ignored by Vast's engine: only the Endpoint's max_workers caps workers (all groups)."""
     min_load: Input[float] | None = None
-    """Ignored by Vast's engine: set ``min_load`` on the Endpoint."""
+    """Ignored by Vast's engine: set min_load on the Endpoint."""
     target_util: Input[float] | None = None
-    """Ignored by Vast's engine: set ``target_util`` on the Endpoint."""
+    """Ignored by Vast's engine: set target_util on the Endpoint."""
     cold_mult: Input[float] | None = None
-    """Ignored by Vast's engine: set ``cold_mult`` on the Endpoint."""
+    """Ignored by Vast's engine: set cold_mult on the Endpoint."""
     adopt_existing: Input[bool] | None = None
-    """Take over an identical group an interrupted ``up`` left behind, instead of failing."""
+    """Take over an existing group on the same endpoint that runs and recruits the same (left
+    behind by an interrupted up) instead of failing.
+    """
     wait_for_ready: Input[int] | None = None
     """Make ``up`` wait until this many workers are ready (see ``Readiness``)."""
     ready_timeout: Input[float] | None = None
@@ -79,38 +91,25 @@ class Workergroup(Resource, module="vast", name="Workergroup"):
     older programs load, never sent, and a preview warns about each one set.
     """
 
-    endpoint_id: Output[int] = output("Id of the endpoint this group serves.")
-    endpoint_name: Output[str] = output("Name of the endpoint this group serves.")
-    template_hash: Output[str | None] = output("Template hash, as Vast reports it.")
-    template_id: Output[int | None] = output("Template id, as Vast reports it.")
-    search_params: Output[str | None] = output(
-        "The offer search as sent (default filters included); Vast's stored query as text "
-        "once the two differ."
-    )
+    endpoint_id: Output[int] = output(WORKERGROUP)
+    endpoint_name: Output[str] = output(WORKERGROUP)
+    template_hash: Output[str | None] = output(WORKERGROUP)
+    template_id: Output[int | None] = output(WORKERGROUP)
+    search_params: Output[str | None] = output(WORKERGROUP)
     search_query: Output[Any] = output("The offer search as Vast parsed it.")
-    default_offer_filters: Output[bool | None] = output(
-        "Whether the default offer filters are added, as declared."
-    )
-    max_hourly_price: Output[float | None] = output(
-        "The price cap per worker-hour added to the search, as declared."
-    )
-    launch_args: Output[str | None] = output("Launch arguments (secret).")
-    gpu_ram: Output[float] = output("GPU memory in GB, as Vast reports it.")
-    template_revision: Output[str | None] = output(
-        "Content hash of the template template_id names, as last rolled out."
-    )
-    test_workers: Output[int | None] = output("As declared (ignored by Vast's engine).")
-    cold_workers: Output[int] = output("As Vast stores it (ignored by Vast's engine).")
-    max_workers: Output[int | None] = output("As declared (ignored by Vast's engine).")
-    min_load: Output[float] = output("As Vast stores it (ignored by Vast's engine).")
-    target_util: Output[float] = output("As Vast stores it (ignored by Vast's engine).")
-    cold_mult: Output[float] = output("As Vast stores it (ignored by Vast's engine).")
-    rolling_update: Output[bool | None] = output(
-        "Whether rolls Vast starts go on (false: they are cancelled), as declared."
-    )
-    adopt_existing: Output[bool | None] = output(
-        "Whether this resource may take over an identical group left behind."
-    )
+    default_offer_filters: Output[bool | None] = output(WORKERGROUP)
+    max_hourly_price: Output[float | None] = output(WORKERGROUP)
+    launch_args: Output[str | None] = output(WORKERGROUP)
+    gpu_ram: Output[float] = output(WORKERGROUP)
+    template_revision: Output[str | None] = output(WORKERGROUP)
+    test_workers: Output[int | None] = output(WORKERGROUP)
+    cold_workers: Output[int] = output(WORKERGROUP)
+    max_workers: Output[int | None] = output(WORKERGROUP)
+    min_load: Output[float] = output(WORKERGROUP)
+    target_util: Output[float] = output(WORKERGROUP)
+    cold_mult: Output[float] = output(WORKERGROUP)
+    rolling_update: Output[bool | None] = output(WORKERGROUP)
+    adopt_existing: Output[bool | None] = output(WORKERGROUP)
     created_at: Output[str] = output("When Vast created the group (ISO 8601, UTC).")
     declared_inputs: Output[list[str]] = output(
         "The inputs this program sets; refresh reports drift on these."
@@ -193,28 +192,7 @@ class Workergroup(Resource, module="vast", name="Workergroup"):
         :param pulumi.Input[float] ready_timeout: Seconds that wait lasts before up fails
             with each worker's state (default 600); the group stays in state.
         """
-        keywords = {
-            "endpoint_id": endpoint_id,
-            "endpoint_name": endpoint_name,
-            "template_hash": template_hash,
-            "template_id": template_id,
-            "search_params": search_params,
-            "default_offer_filters": default_offer_filters,
-            "max_hourly_price": max_hourly_price,
-            "launch_args": launch_args,
-            "gpu_ram": gpu_ram,
-            "template_revision": template_revision,
-            "test_workers": test_workers,
-            "cold_workers": cold_workers,
-            "max_workers": max_workers,
-            "min_load": min_load,
-            "target_util": target_util,
-            "cold_mult": cold_mult,
-            "rolling_update": rolling_update,
-            "adopt_existing": adopt_existing,
-            "wait_for_ready": wait_for_ready,
-            "ready_timeout": ready_timeout,
-        }
+        keywords = given_inputs(WORKERGROUP, locals(), "wait_for_ready", "ready_timeout")
         refuse_unknown("Workergroup", resource_name, unexpected, keywords)
         props = resource_props(args, keywords, ("search_query", "created_at", "declared_inputs"))
         min_ready, timeout = props.pop("wait_for_ready"), props.pop("ready_timeout")
@@ -225,7 +203,7 @@ class Workergroup(Resource, module="vast", name="Workergroup"):
         #: The endpoint's max_workers when this program declares the endpoint (waits on
         #: this group are checked against it at preview).
         self.endpoint_max_workers = endpoint.max_workers if endpoint is not None else None
-        secrets = ResourceOptions(additional_secret_outputs=["launch_args"])
+        secrets = ResourceOptions(additional_secret_outputs=sorted(WORKERGROUP.secret))
         plan = this_run()
         opts = plan.gated(ResourceOptions.merge(opts, secrets))
         super().__init__(WorkergroupProvider(), resource_name, props, opts)

@@ -11,8 +11,9 @@ from pulumi.output import Unknown
 from pulumi_vast_serverless import VastClient
 from pulumi_vast_serverless.client._offer_query import DEFAULT_FILTERS
 from pulumi_vast_serverless.providers._properties import (
+    ENDPOINT,
     ENDPOINT_PROPS,
-    PROVIDER_ONLY,
+    WORKERGROUP,
     WORKERGROUP_PROPS,
 )
 from pulumi_vast_serverless.providers._settings import SEE_ABOVE
@@ -348,7 +349,8 @@ NEW_VALUES: dict[str, Any] = {
 
 @pytest.mark.parametrize(
     "prop",
-    [p for p in ENDPOINT_PROPS + WORKERGROUP_PROPS if p.name not in PROVIDER_ONLY],
+    [p for p in ENDPOINT_PROPS if p.name not in ENDPOINT.provider_only]
+    + [p for p in WORKERGROUP_PROPS if p.name not in WORKERGROUP.provider_only],
     ids=lambda p: f"{p.name}-{p.change}",
 )
 def test_diff_reports_update_or_replace_per_the_property_table(
