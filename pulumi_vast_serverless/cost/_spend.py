@@ -70,6 +70,6 @@ def spend_rate_of(client: VastClient) -> SpendRate:
 
 def _client() -> VastClient:
     # Imported here: the providers (pydantic, pulumi) load only when a read is made.
-    from ..providers._settings import program_client
+    from ..providers._runtime import program_client
 
     return program_client()

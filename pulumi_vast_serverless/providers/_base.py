@@ -25,9 +25,10 @@ from ..client._errors import (
     VastNotFoundError,
     with_hint,
 )
-from ._host import one_line, warn
+from ._host import one_line
 from ._properties import Failure, Prop, stored_value, to_vast, validate
-from ._settings import ProviderSettings, resolve_settings, setting_problems, shared_client
+from ._runtime import CallContext, ProviderRuntime, runtime
+from ._settings import ProviderSettings, resolve_settings, setting_problems
 from ._table import Table
 from ._values import PROVIDER_KEY, plain, same, secret, split_inputs
 
@@ -72,9 +73,19 @@ class VastProvider(ResourceProvider):
         return self._settings or resolve_settings()
 
     @property
+    def runtime(self) -> ProviderRuntime:
+        """What this provider process owns (clients, the run's replacements, cancel)."""
+        return runtime()
+
+    @property
+    def context(self) -> CallContext:
+        """What this call may tell its user (warnings, progress) and whether to stop."""
+        return self.runtime.context()
+
+    @property
     def client(self) -> VastClient:
-        """The process-wide client for this provider's settings."""
-        return shared_client(self.settings)
+        """The process's client for this provider's settings."""
+        return self.runtime.client(self.settings)
 
     # Check and diff: no API calls, unknowns pass through.
 
@@ -231,7 +242,7 @@ class VastProvider(ResourceProvider):
             return CreateResult(str(object_id), self.outputs(row, inputs))
         except Exception as exc:  # whatever failed, the object exists
             reason = one_line(exc) if isinstance(exc, VastError) else type(exc).__name__
-            warn(
+            self.context.warn(
                 f"{self.kind} {object_id} was created, but reading it back failed ({reason}); "
                 "its outputs hold the values sent until the next `pulumi refresh` or `up`"
             )
@@ -325,7 +336,7 @@ class VastProvider(ResourceProvider):
         normalised, failures = validate(self.table.model, known)
         if failures and stored:
             unread = sorted({f.prop for f in failures})
-            warn(
+            self.context.warn(
                 f"the state of this {self.kind} holds {', '.join(unread)} in a form this "
                 "release cannot read; left out until the next `pulumi up` writes them again"
             )

@@ -33,11 +33,12 @@ nothing happens).
 Cancel: on the first Ctrl-C the engine asks every provider to cancel (the ``Cancel``
 RPC) and waits for the calls under way. Pulumi's host answers that RPC and does nothing
 else, so a readiness wait would go on to its timeout. The host's handler for it is
-wrapped (found in the server the host's ``main`` holds) to also set ``cancelled``, which
-waits poll.
+wrapped (found in the server the host's ``main`` holds) to also set the runtime's
+``cancelled``, which waits poll.
 
-Warnings: ``warn`` sends a warning about the resource a call works on (check sees its
-URN too): the engine shows it under that resource at preview and up.
+Calls: ``DynamicHost`` is how the runtime (``_runtime``) reaches the user from this host:
+a call's warning goes to the resource it works on (check sees its URN too: the engine
+shows it under that resource at preview and up), its progress to that resource's row.
 
 Exit: at the end of every command the engine signals the host and waits for it to end.
 Python's last garbage collection over everything pulumi, grpc and pydantic loaded made
@@ -61,14 +62,13 @@ from importlib import import_module
 from typing import Any
 
 from ..client._errors import VastError
+from ._runtime import CallContext, runtime, use_host
 
 TRACEBACKS_ENV = "PULUMI_VAST_TRACEBACKS"
 HOST_WORKERS = 16
 _HOST_MODULE = "pulumi.dynamic.__main__"
 _CANCEL_METHOD = "/pulumirpc.ResourceProvider/Cancel"
 _installed = threading.Event()
-#: Set once the engine asked this provider process to cancel (Ctrl-C).
-cancelled = threading.Event()
 
 
 def install() -> None:
@@ -78,6 +78,7 @@ def install() -> None:
     if spec is None or spec.name != _HOST_MODULE or _installed.is_set():
         return
     _installed.set()
+    use_host(DynamicHost())
     widen_workers(HOST_WORKERS)
     hear_cancel()
     atexit.register(gc.freeze)
@@ -119,7 +120,7 @@ def _also_cancelling(answer: Any) -> Any:
     """The host's Cancel handler, which also sets ``cancelled``."""
 
     def cancel(request: Any, context: Any) -> Any:
-        cancelled.set()
+        runtime().cancelled.set()
         return answer(request, context)
 
     return cancel
@@ -160,37 +161,31 @@ def one_line(error: VastError) -> str:
     return f"{type(error).__name__}: {' '.join(str(error).split())}"
 
 
-def warn(text: str) -> None:
-    """Show a warning on the resource this call works on (preview and up list it under
-    the resource); outside the host, on stderr."""
-    urn = current_urn()
-    if urn:
-        _engine_log(text, severity="WARNING", urn=urn)
-    else:
-        print(f"warning: {text}", file=sys.stderr, flush=True)
+class DynamicHost:
+    """The runtime's way to the user inside Pulumi's dynamic-provider host."""
+
+    def context(self, cancelled: threading.Event) -> CallContext:
+        """The call this thread serves: its resource found in the host's request."""
+        urn = current_urn()
+        if not urn:  # the resource cannot be told: warnings to stderr, as outside a host
+            return CallContext(cancelled=cancelled)
+        return CallContext(
+            urn=urn,
+            # A warning shows under the resource at preview and up.
+            warn=lambda text: _engine_log(text, severity="WARNING", urn=urn),
+            # Ephemeral: the live display shows it, the summary at the end does not keep it.
+            progress=lambda text: _engine_log(text, severity="INFO", urn=urn, ephemeral=True),
+            cancelled=cancelled,
+        )
+
+    def announce(self, text: str) -> None:
+        """Something about the whole run: an info message of the stack."""
+        _engine_log(text, severity="INFO")
 
 
 def _debug_log(text: str) -> None:
     """Send ``text`` to the engine as a debug message (shown by ``pulumi up --debug``)."""
     _engine_log(text, severity="DEBUG")
-
-
-def progress(text: str) -> None:
-    """Show ``text`` on the row of the resource this call works on (an ephemeral message:
-    the live display shows it, the summary at the end does not keep it). Outside the
-    host, or if the resource cannot be told, nothing happens."""
-    urn = current_urn()
-    if urn:
-        _engine_log(text, severity="INFO", urn=urn, ephemeral=True)
-
-
-def announce(text: str) -> None:
-    """Tell the user something about the whole run (a queue behind Vast's rate limit):
-    an info message of the stack inside the host, stderr outside it."""
-    if _installed.is_set():
-        _engine_log(text, severity="INFO")
-    else:
-        print(text, file=sys.stderr, flush=True)
 
 
 def current_urn() -> str:

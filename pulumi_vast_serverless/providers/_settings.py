@@ -7,18 +7,14 @@ program process, so nothing secret is pickled into state.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..client._config import DEFAULT_BASE_URL, KEY_HINT, validated_base_url
 from ..client._errors import VastConfigError
-
-if TYPE_CHECKING:
-    from ..client._client import VastClient
 
 API_KEY_CONFIG = "vast:apiKey"
 API_URL_CONFIG = "vast:apiUrl"
@@ -142,34 +138,3 @@ def setting_problems(settings: ProviderSettings) -> list[str]:
 
 # What every resource but the first says of a settings problem.
 SEE_ABOVE = "the stack's Vast settings have a problem (reported above): nothing is sent"
-
-
-_clients: dict[tuple[str, str], VastClient] = {}
-_clients_lock = threading.Lock()
-
-
-def shared_client(settings: ProviderSettings) -> VastClient:
-    """Return the process's client for these settings, so providers share list caches."""
-    if not settings.api_key:
-        raise VastConfigError(MISSING_KEY)
-    if settings.config_problems:  # never a request with settings that cannot be right
-        raise VastConfigError(settings.config_problems[0])
-    from ..client._client import VastClient  # the HTTP stack, on first use
-
-    fingerprint = hashlib.sha256(settings.api_key.encode()).hexdigest()
-    with _clients_lock:
-        client = _clients.get((settings.base_url, fingerprint))
-        if client is None:
-            from ._host import announce, warn
-
-            client = VastClient(
-                settings.api_key, base_url=settings.base_url, announce=announce, notice=warn
-            )
-            _clients[(settings.base_url, fingerprint)] = client
-        return client
-
-
-def program_client() -> VastClient:
-    """The client of a program's own reads (lookups, spend): the stack's settings, else the
-    environment's."""
-    return shared_client(program_settings())

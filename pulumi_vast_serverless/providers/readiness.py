@@ -30,7 +30,6 @@ from pulumi.dynamic import CreateResult, DiffResult, ReadResult, UpdateResult
 from .._types import Row
 from ..client._errors import VastError, VastNotFoundError, VastWaitError, VastWaitTimeoutError
 from ._base import VastProvider
-from ._host import cancelled, progress
 from ._properties import READINESS, Failure
 from ._values import same
 
@@ -119,6 +118,7 @@ class ReadinessProvider(VastProvider):
         inputs = self.parse(props)
         watch = Watch(inputs)
         self.refuse_beyond_cap(watch)
+        call = self.context
         started = time.monotonic()
         deadline = started + watch.timeout
         delay = FIRST_POLL
@@ -128,9 +128,11 @@ class ReadinessProvider(VastProvider):
             ready = sum(w.get("status") in READY_STATUSES for w in workers)
             rolling = any(w.get("status") in ROLLING_STATUSES for w in workers)
             if ready >= watch.wanted and not rolling:
-                progress(f"{ready} of {watch.wanted} workers ready ({tally(workers)})")
+                call.progress(f"{ready} of {watch.wanted} workers ready ({tally(workers)})")
                 return workers
-            progress(f"waiting for workers: {ready} of {watch.wanted} ready ({tally(workers)})")
+            call.progress(
+                f"waiting for workers: {ready} of {watch.wanted} ready ({tally(workers)})"
+            )
             now = time.monotonic()
             if workers and all(w.get("status") == "error" for w in workers):
                 failing_since = failing_since if failing_since is not None else now
@@ -142,7 +144,7 @@ class ReadinessProvider(VastProvider):
             if remaining <= 0:
                 cause = self.latest_log(watch) if not workers else ""
                 raise VastWaitTimeoutError(timeout_message(watch, workers, cause))
-            if cancelled.wait(min(delay, remaining)):
+            if call.cancelled.wait(min(delay, remaining)):
                 raise VastWaitError(
                     f"the wait for {watch.target} was cancelled (Ctrl-C): {ready} of "
                     f"{watch.wanted} workers ready. {watch.next_up}"

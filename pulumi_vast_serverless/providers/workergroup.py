@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import threading
 from typing import Any
 
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult
@@ -18,7 +17,6 @@ from ..client._errors import (
 )
 from ..client._rows import same_value
 from ._base import VastProvider
-from ._host import warn
 from ._properties import (
     VAST_ROLLS_ON,
     WORKERGROUP,
@@ -37,11 +35,6 @@ _VAST_DEFAULT_SEARCH = "verified=true rentable=true rented=false"
 _TUNING = ("gpu_ram",)
 # Offer fields that choose GPU memory (the query language writes them in GB).
 _VRAM_TERMS = ("gpu_ram", "gpu_total_ram")
-
-# Groups the engine is replacing in this run (diff said so): their successor's create must
-# not take them for a twin, since the engine deletes them right after.
-_replacing: set[int] = set()
-_replacing_lock = threading.Lock()
 
 
 class WorkergroupProvider(VastProvider):
@@ -68,7 +61,7 @@ class WorkergroupProvider(VastProvider):
                 failures = [CheckFailure("", f"{warning} (vast:strict)") for warning in warnings]
                 return CheckResult(result.inputs, failures)
             for warning in warnings:
-                warn(warning)
+                self.context.warn(warning)
         return result
 
     def warnings(self, news: dict[str, Any]) -> list[str]:
@@ -132,9 +125,9 @@ class WorkergroupProvider(VastProvider):
         return failures
 
     def replacing(self, object_id: int) -> None:
-        """Remember that the engine replaces this group (see ``_replacing``)."""
-        with _replacing_lock:
-            _replacing.add(object_id)
+        """Remember that the engine replaces this group: its successor's create must not
+        take it for a twin, since the engine deletes it right after."""
+        self.runtime.replacing(object_id)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Create the workergroup, refusing to duplicate one that runs and recruits the same.
@@ -222,9 +215,8 @@ class WorkergroupProvider(VastProvider):
     def is_twin(self, row: Row, fields: dict[str, Any]) -> bool:
         """Whether ``row`` runs and recruits what ``fields`` would, and is not ours."""
         object_id = int(row["id"])
-        with _replacing_lock:
-            if object_id in _replacing:
-                return False
+        if self.runtime.is_replacing(object_id):
+            return False
         if self.client.claimed(_routes.WORKERGROUPS, object_id):
             return False
         if row.get("endpoint_id") != fields["endpoint_id"]:

@@ -13,7 +13,7 @@ from typing import Any, Self
 from .._types import Row
 from ..client import VastLookupError
 from ..client._rows import object_id
-from ..providers._settings import program_client
+from ..providers._runtime import program_client
 from ..providers.readiness import READY_STATUSES
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from pulumi_vast_serverless import DEFAULT_BASE_URL, VastConfigError
-from pulumi_vast_serverless.providers._settings import resolve_settings, shared_client
+from pulumi_vast_serverless.providers._runtime import runtime
+from pulumi_vast_serverless.providers._settings import resolve_settings
 from pulumi_vast_serverless.testing import copy_project
 
 URL = "http://127.0.0.1:8787/api/v0"
@@ -53,7 +54,7 @@ def test_a_vast_key_it_does_not_read_or_an_empty_url_is_a_problem_never_a_fallba
     assert settings.config_problems == (problem,)
     # Even a call that skipped the preview's check gets no client: nothing is sent.
     with pytest.raises(VastConfigError) as caught:
-        shared_client(settings)
+        runtime().client(settings)
     assert str(caught.value) == problem
 
 
