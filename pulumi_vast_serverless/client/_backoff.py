@@ -6,13 +6,17 @@ loop, because each attempt must go through the route's pacer again, which urllib
 do (its retries of a 5xx would burst past Vast's rate limit): 429s, and 5xx answers or
 lost answers of idempotent requests (``retry_after_failure``). A POST that may have
 reached Vast is never resent blindly; the client reconciles it by listing instead.
+
+``RetryPolicy`` is one request's retries in urllib3's ``Retry.increment`` shape: immutable;
+each failure gives the next policy and the wait before the next try, or None when none is
+left (then the answer in hand stands).
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from urllib3.util.retry import Retry
 
@@ -54,7 +58,7 @@ class Backoff:
     ``cap``, plus up to ``jitter`` seconds so that threads that collided spread out.
     """
 
-    budget: int = 10
+    retries: int = 10
     base: float = 0.5
     cap: float = 8.0
     jitter: float = 0.25
@@ -63,7 +67,7 @@ class Backoff:
 
     def delay(self, attempt: int, retry_after: str | None) -> float | None:
         """Return the wait before retry number ``attempt`` (1-based), or None to give up."""
-        if attempt > self.budget:
+        if attempt > self.retries:
             return None
         parsed = parse_retry_after(retry_after)
         if parsed is not None:
@@ -91,4 +95,33 @@ RateLimitBackoff = Backoff
 
 def server_error_backoff() -> Backoff:
     """For 5xx answers and lost answers of idempotent requests: a few quick tries."""
-    return Backoff(budget=3, base=0.25, cap=4.0, jitter=0.25)
+    return Backoff(retries=3, base=0.25, cap=4.0, jitter=0.25)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """One request's retries so far, and the waits of the next ones."""
+
+    method: str
+    rate_limited: Backoff = field(default_factory=Backoff)
+    server: Backoff = field(default_factory=server_error_backoff)
+    #: 429s answered so far.
+    limited: int = 0
+    #: 5xx answers and lost answers so far.
+    failed: int = 0
+
+    def after_429(self, wait: float | None) -> tuple[RetryPolicy, float] | None:
+        """After a 429 (``wait``: the seconds Vast named, if any): the next policy and the
+        wait, or None when the budget for 429s is spent."""
+        delay = self.rate_limited.delay(self.limited + 1, None if wait is None else str(wait))
+        return None if delay is None else (replace(self, limited=self.limited + 1), delay)
+
+    def after_failure(
+        self, status: int | None, retry_after: str | None = None
+    ) -> tuple[RetryPolicy, float] | None:
+        """After an answer of ``status``, or a lost answer (None): the next policy and the
+        wait, or None when this is no failure to retry (or the retries are spent)."""
+        if not retry_after_failure(self.method, status):
+            return None
+        delay = self.server.delay(self.failed + 1, retry_after)
+        return None if delay is None else (replace(self, failed=self.failed + 1), delay)

@@ -18,7 +18,7 @@ from requests.adapters import HTTPAdapter
 
 from .._types import Row
 from . import _routes
-from ._backoff import Backoff, retry_after_failure, server_error_backoff, transport_retry
+from ._backoff import Backoff, RetryPolicy, server_error_backoff, transport_retry
 from ._config import (
     DEFAULT_TIMEOUT,
     KEY_HINT,
@@ -158,72 +158,92 @@ class Transport:
         """
         route = _routes.route_key(method, path)
         pacer = self._pacer(route)
-        root = self.root_url if from_root else self.base_url
-        url = (self.autoscaler_url if autoscaler else root) + path
+        root_url = self.root_url if from_root else self.base_url
+        url = (self.autoscaler_url if autoscaler else root_url) + path
         if key_in_body:
             body = {**(body or {}), "api_key": self._api_key}
-        limited = failed = 0
+        policy = RetryPolicy(method.upper(), self.backoff, self.server_backoff)
         while True:
             sent_at = pacer.wait(yields) if pacer is not None else 0.0
             if on_send is not None:
                 on_send()
-            started = time.monotonic()
             try:
-                response = self._session.request(
-                    method,
-                    url,
-                    json=body,
-                    params=params,
-                    timeout=self.timeout,
-                    allow_redirects=False,
-                    # None drops the session's header from this request.
-                    headers={"Authorization": None} if anonymous else None,
-                )
+                response = self._send(method, url, body, params, anonymous)
             except requests.RequestException as exc:
                 error = _transport_error(method, url, exc)
-                failed += 1
-                delay = self.server_backoff.delay(failed, None)
-                if error.maybe_sent and retry_after_failure(method, None) and delay is not None:
-                    log.debug("%s %s: %s; retry %d in %.2f s", method, url, error, failed, delay)
-                    self._sleep(delay)
-                    continue
-                raise error from None
-            status = response.status_code
-            log.debug(
-                "%s %s -> %s in %.0f ms", method, url, status, (time.monotonic() - started) * 1000
-            )
-            # A 429's body may name the threshold; any answer's headers may describe a bucket.
-            told = read_answer(response.headers, response.text if status == 429 else "")
-            if pacer is not None and status != 429:
+                step = policy.after_failure(None) if error.maybe_sent else None
+                if step is None:
+                    raise error from None
+                log.debug("%s %s: %s; retry %d", method, url, error, step[0].failed)
+            else:
+                step = self._next_try(policy, response, pacer, sent_at)
+                if step is None:
+                    if self._recorder is not None:
+                        _record(self._recorder, route, params, body, response, autoscaler)
+                    return self._parse(method, url, path, response, accept)
+                log.debug("%s %s -> %s; retry", method, url, response.status_code)
+            policy, delay = step
+            if delay > 0:
+                self._sleep(delay)
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        body: Row | None,
+        params: Mapping[str, str] | None,
+        anonymous: bool,
+    ) -> requests.Response:
+        """One attempt on the wire."""
+        started = time.monotonic()
+        response = self._session.request(
+            method,
+            url,
+            json=body,
+            params=params,
+            timeout=self.timeout,
+            allow_redirects=False,
+            # None drops the session's header from this request.
+            headers={"Authorization": None} if anonymous else None,
+        )
+        elapsed = (time.monotonic() - started) * 1000
+        log.debug("%s %s -> %s in %.0f ms", method, url, response.status_code, elapsed)
+        return response
+
+    def _next_try(
+        self,
+        policy: RetryPolicy,
+        response: requests.Response,
+        pacer: RoutePacer | None,
+        sent_at: float,
+    ) -> tuple[RetryPolicy, float] | None:
+        """Tell the pacer what the answer says; the next try, or None to keep the answer.
+
+        A 429's body may name the threshold, any answer's headers may describe a bucket.
+        A 429 to retry holds the route in the pacer (for every thread), which books the
+        retry: no wait here then.
+        """
+        status = response.status_code
+        told = read_answer(response.headers, response.text if status == 429 else "")
+        if status != 429:
+            if pacer is not None:
                 pacer.answered(sent_at)
                 if told.interval is not None:
                     pacer.learn(told.interval)
-            if status == 429:
-                limited += 1
-                wait = told.retry_after if told.retry_after is not None else told.threshold
-                delay = self.backoff.delay(limited, None if wait is None else str(wait))
-                if delay is not None and pacer is not None:
-                    # The pacer holds the route (for every thread) and books the retry.
-                    pacer.throttled(
-                        delay,
-                        sent_at,
-                        told.threshold,
-                        told=told.reported or pacer.learned(),
-                        said_when=told.retry_after is not None,
-                    )
-                    delay = 0.0
-            elif retry_after_failure(method, status):
-                failed += 1
-                delay = self.server_backoff.delay(failed, response.headers.get("Retry-After"))
-            else:
-                delay = None
-            if delay is None:
-                if self._recorder is not None:
-                    _record(self._recorder, route, params, body, response, autoscaler)
-                return self._parse(method, url, path, response, accept)
-            log.debug("%s %s -> %s; retry in %.2f s", method, url, status, delay)
-            if delay > 0:
-                self._sleep(delay)
+            return policy.after_failure(status, response.headers.get("Retry-After"))
+        step = policy.after_429(
+            told.retry_after if told.retry_after is not None else told.threshold
+        )
+        if step is None or pacer is None:
+            return step
+        pacer.throttled(
+            step[1],
+            sent_at,
+            told.threshold,
+            told=told.reported or pacer.learned(),
+            said_when=told.retry_after is not None,
+        )
+        return step[0], 0.0
 
     def _parse(
         self,
@@ -246,7 +266,7 @@ class Transport:
             raise VastServerError(method, url, status, "answer is not a JSON object")
         message = self._scrub(_vast_message(body, response.text))
         code = str(body.get("error") or "") if body else ""
-        raise _api_error(method, url, path, status, message, code, self.backoff.budget, body)
+        raise _api_error(method, url, path, status, message, code, self.backoff.retries, body)
 
     def _scrub(self, text: str) -> str:
         return text.replace(self._api_key, "***") if self._api_key else text

@@ -227,7 +227,7 @@ def test_429s_are_retried_and_never_reach_the_caller(
         KEY_A,
         base_url=sim_url,
         rate_limits=None,
-        rate_limit_backoff=RateLimitBackoff(budget=10, base=0.05, jitter=0.05),
+        rate_limit_backoff=RateLimitBackoff(retries=10, base=0.05, jitter=0.05),
     )
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda _: unpaced.list_workergroups(fresh=True), range(6)))
@@ -239,7 +239,7 @@ def test_429s_are_retried_and_never_reach_the_caller(
 
 def test_a_spent_retry_budget_surfaces_a_rate_limit_error(sim_url: str) -> None:
     impatient = VastClient(
-        KEY_A, base_url=sim_url, rate_limits=None, rate_limit_backoff=RateLimitBackoff(budget=0)
+        KEY_A, base_url=sim_url, rate_limits=None, rate_limit_backoff=RateLimitBackoff(retries=0)
     )
     impatient.list_workergroups(fresh=True)
     with pytest.raises(VastRateLimitError, match=r"HTTP 429: API requests too frequent") as caught:

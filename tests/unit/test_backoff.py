@@ -9,6 +9,7 @@ import pytest
 
 from pulumi_vast_serverless.client._backoff import (
     RateLimitBackoff,
+    RetryPolicy,
     parse_retry_after,
     retry_after_failure,
     transport_retry,
@@ -43,7 +44,7 @@ def test_retry_after_is_capped() -> None:
 
 
 def test_budget_exhausted_gives_up() -> None:
-    backoff = RateLimitBackoff(budget=3)
+    backoff = RateLimitBackoff(retries=3)
     assert backoff.delay(3, None) is not None
     assert backoff.delay(4, "1") is None
 
@@ -73,3 +74,30 @@ def test_urllib3_retries_connect_failures_only() -> None:
     assert retry.connect == 3
     assert (retry.read, retry.status) == (0, 0)
     assert not retry.is_retry("GET", 503)
+
+
+def test_a_retry_policy_is_immutable_and_counts_each_kind_of_failure() -> None:
+    fixed = RateLimitBackoff(retries=2, base=1.0, jitter=0.0)
+    policy = RetryPolicy("GET", rate_limited=fixed, server=fixed)
+    first = policy.after_429(None)
+    assert first is not None
+    after_one, delay = first
+    assert (policy.limited, after_one.limited, delay) == (0, 1, 1.0)
+    second = after_one.after_429(3.0)  # Vast named the wait
+    assert second is not None
+    assert (second[0].limited, second[1]) == (2, 3.0)
+    assert second[0].after_429(None) is None  # 429s spent: the answer in hand stands
+    lost = second[0].after_failure(None)
+    assert lost is not None
+    assert (lost[0].failed, lost[0].limited) == (1, 2)
+
+
+@pytest.mark.parametrize(
+    ("method", "status", "retried"),
+    [("GET", 503, True), ("PUT", None, True), ("POST", 503, False), ("POST", None, False),
+     ("GET", 404, False), ("GET", 200, False)],
+)  # fmt: skip
+def test_a_retry_policy_retries_only_failures_safe_to_repeat(
+    method: str, status: int | None, retried: bool
+) -> None:
+    assert (RetryPolicy(method).after_failure(status) is not None) is retried
