@@ -14,27 +14,29 @@ from typing import Any as _Any
 from ._version import __version__
 from .client import (
     DEFAULT_BASE_URL,
-    VastAmbiguousCreateError,
     VastAnswerError,
     VastAPIError,
     VastAuthError,
     VastClientError,
     VastConfigError,
-    VastConflictError,
     VastError,
-    VastLookupError,
     VastNotFoundError,
     VastRateLimitError,
     VastServerError,
     VastTransportError,
     VastValidationError,
-    VastWaitError,
-    VastWaitTimeoutError,
 )
 
 if _TYPE_CHECKING:
     from .client import VastClient
     from .cost import SpendRate, get_endpoint_spend, get_spend_rate, get_workergroup_spend
+    from .providers._errors import (
+        VastAmbiguousCreateError,
+        VastConflictError,
+        VastLookupError,
+        VastWaitError,
+        VastWaitTimeoutError,
+    )
     from .resources import (
         Endpoint,
         EndpointArgs,
@@ -100,6 +102,16 @@ __all__ = [
 # pays for the resources or the HTTP stack before it needs them.
 _LAZY = (
     {"VastClient": ".client"}
+    | dict.fromkeys(
+        [
+            "VastAmbiguousCreateError",
+            "VastConflictError",
+            "VastLookupError",
+            "VastWaitError",
+            "VastWaitTimeoutError",
+        ],
+        ".providers._errors",
+    )
     | dict.fromkeys(
         ["SpendRate", "get_endpoint_spend", "get_spend_rate", "get_workergroup_spend"], ".cost"
     )

@@ -1,32 +1,31 @@
-"""The REST client of Vast's serverless API: ``VastClient`` and its exception tree.
+"""The REST client of Vast's serverless API: ``VastClient`` and the exceptions of talking
+to Vast. It only talks to Vast: what a stack owns, and creates settled after a lost
+answer, are the providers' (``providers._creates``).
 
 Its parts, each private: ``_http`` (the session: auth, timeouts, pacing, answers to
-exceptions), ``_errors`` (the exception tree and who is at fault), ``_backoff`` (retry
-decisions), ``_pacing`` (client-side rate pacing), ``_shared_list`` (list reads shared by
-concurrent callers), ``_rows`` (normalising what Vast returns), ``_routes`` (routes and
-their documented limits), ``_offer_query`` (Vast's offer query language).
+exceptions), ``_errors`` (the exception tree of talking to Vast), ``_backoff`` (retry
+decisions), ``_pacing`` and ``_budget`` (client-side rate pacing, shared by the machine),
+``_rate_answers`` (what a 429 says), ``_shared_list`` (list reads shared by concurrent
+callers), ``_reading`` (answers read tolerantly), ``_rows`` (row helpers), ``_record`` and
+``_shape`` (conformance records of exchanges), ``_routes`` (routes and their documented
+limits), ``_offer_query`` (Vast's offer query language).
 """
 
 from typing import TYPE_CHECKING, Any
 
 from ._config import DEFAULT_BASE_URL
 from ._errors import (
-    VastAmbiguousCreateError,
     VastAnswerError,
     VastAPIError,
     VastAuthError,
     VastClientError,
     VastConfigError,
-    VastConflictError,
     VastError,
-    VastLookupError,
     VastNotFoundError,
     VastRateLimitError,
     VastServerError,
     VastTransportError,
     VastValidationError,
-    VastWaitError,
-    VastWaitTimeoutError,
 )
 
 if TYPE_CHECKING:
@@ -35,22 +34,17 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_BASE_URL",
     "VastAPIError",
-    "VastAmbiguousCreateError",
     "VastAnswerError",
     "VastAuthError",
     "VastClient",
     "VastClientError",
     "VastConfigError",
-    "VastConflictError",
     "VastError",
-    "VastLookupError",
     "VastNotFoundError",
     "VastRateLimitError",
     "VastServerError",
     "VastTransportError",
     "VastValidationError",
-    "VastWaitError",
-    "VastWaitTimeoutError",
 ]
 
 

@@ -8,7 +8,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from functools import partial
 from typing import Any, TypeVar
@@ -18,7 +18,6 @@ from . import _offer_query, _routes
 from ._backoff import Backoff
 from ._config import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
 from ._errors import (
-    VastAmbiguousCreateError,
     VastAnswerError,
     VastServerError,
     VastTransportError,
@@ -35,7 +34,7 @@ from ._reading import (
     UnreadableError,
     read_value,
 )
-from ._rows import created_id, matches_sent
+from ._rows import created_id
 from ._shared_list import SharedList
 
 DEFAULT_LIST_TTL = 2.0
@@ -44,9 +43,6 @@ OFFER_LIMIT = 500
 # Before a list takes its route's last free slot: how long a sibling write (created by the
 # engine a moment later) may take to start. Missing it costs a whole rate-limit interval.
 SIBLING_GRACE = 0.05
-# After a create timed out: list this many more times, this many seconds apart, before
-# declaring it ambiguous (a slow POST usually commits within seconds).
-DEFAULT_SETTLE = (5, 2.0)
 # Vast's documented answer to the endpoint list of an account that has none (400).
 _EMPTY_ACCOUNT = re.compile(r"^no (endpoints|workergroups|autojobs) for user\b.*found", re.I)
 
@@ -98,20 +94,16 @@ def _nothing_found(body: Row) -> bool:
 
 
 class _Writes:
-    """The writes of one collection under way, and the ids its creates took.
+    """The writes of one collection under way, so that reads can wait for them.
 
     A fresh read waits (briefly) for sibling writes under way before its request leaves,
-    so one list answers the siblings that wrote at about the same time. A create whose
-    answer was lost looks for its object among the new rows; rows a sibling create took
-    are not candidates, and the look waits until no sibling's request is on the wire
+    so one list answers the siblings that wrote at about the same time; a lost create's
+    look (``providers._creates``) waits until no sibling's request is on the wire
     unanswered (its row could be mistaken for ours).
     """
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
-        self._taken: set[int] = set()
-        # What this process's own creates made (adoptions excluded): objects new this run.
-        self._made: set[int] = set()
         self._under_way = 0
         self._on_wire = 0
 
@@ -162,33 +154,6 @@ class _Writes:
         with self._cond:
             self._cond.wait_for(lambda: self._on_wire == 0, timeout)
 
-    def take(self, object_id: int) -> None:
-        with self._cond:
-            self._taken.add(object_id)
-
-    def made(self, object_id: int) -> None:
-        """Take ``object_id`` as an object a create of this process made."""
-        with self._cond:
-            self._taken.add(object_id)
-            self._made.add(object_id)
-
-    def was_made(self, object_id: int) -> bool:
-        with self._cond:
-            return object_id in self._made
-
-    def take_first(self, candidates: list[int]) -> int | None:
-        """Atomically take the lowest candidate no one has taken."""
-        with self._cond:
-            for object_id in sorted(candidates):
-                if object_id not in self._taken:
-                    self._taken.add(object_id)
-                    return object_id
-        return None
-
-    def __contains__(self, object_id: object) -> bool:
-        with self._cond:
-            return object_id in self._taken
-
 
 class VastClient:
     """A client of Vast's serverless endpoints and workergroups.
@@ -208,7 +173,6 @@ class VastClient:
         list_cache_ttl: float = DEFAULT_LIST_TTL,
         rate_limits: Mapping[str, float] | None = _routes.DOCUMENTED_THRESHOLDS,
         rate_limit_backoff: Backoff | None = None,
-        settle: tuple[int, float] = DEFAULT_SETTLE,
         sleep: Callable[[float], None] = time.sleep,
         announce: Callable[[str], None] | None = None,
         notice: Callable[[str], None] | None = None,
@@ -226,8 +190,6 @@ class VastClient:
         )
         self.base_url = self._http.base_url
         self.timeout = timeout
-        self._settle_looks, self._settle_interval = settle
-        self._sleep = sleep
         collections = (_routes.ENDPOINTS, _routes.WORKERGROUPS)
         self._writes = {c: _Writes() for c in (*collections, _routes.TEMPLATES)}
         self._offers: dict[str, list[Row]] = {}
@@ -271,13 +233,10 @@ class VastClient:
         """
         return self._lists[_routes.ENDPOINTS].get(fresh=fresh, snapshot=snapshot)
 
-    def create_endpoint(self, *, known_ids: Collection[int] | None = None, **fields: Any) -> int:
-        """Create an endpoint and return its id.
-
-        ``known_ids`` (the ids listed before) lets the client settle a lost answer by
-        finding the object that appeared instead of creating a second one.
-        """
-        return self._create(_routes.ENDPOINTS, fields, known_ids)
+    def create_endpoint(self, **fields: Any) -> int:
+        """Create an endpoint and return its id: one POST. A lost answer raises (the
+        providers settle it without a duplicate: ``providers._creates``)."""
+        return self.post_create(_routes.ENDPOINTS, fields)
 
     def update_endpoint(self, endpoint_id: int, **fields: Any) -> None:
         """Change the given fields of an endpoint."""
@@ -299,9 +258,9 @@ class VastClient:
         """Return every workergroup of the account (see ``list_endpoints``)."""
         return self._lists[_routes.WORKERGROUPS].get(fresh=fresh, snapshot=snapshot)
 
-    def create_workergroup(self, *, known_ids: Collection[int] | None = None, **fields: Any) -> int:
+    def create_workergroup(self, **fields: Any) -> int:
         """Create a workergroup and return its id (see ``create_endpoint``)."""
-        return self._create(_routes.WORKERGROUPS, fields, known_ids)
+        return self.post_create(_routes.WORKERGROUPS, fields)
 
     def update_workergroup(self, workergroup_id: int, *, endpoint_id: int, **fields: Any) -> None:
         """Change the given fields of a workergroup; Vast requires its ``endpoint_id``."""
@@ -452,24 +411,19 @@ class VastClient:
             "POST", _routes.UPDATE_WORKERS, body, autoscaler=True, key_in_body=True
         )
 
-    def claim(self, collection: str, object_id: int) -> None:
-        """Record that this process owns ``object_id`` (an adoption), so no lost create
-        mistakes it for its own."""
-        self._writes[collection].take(int(object_id))
-
     def write_coming(self, collection: str) -> AbstractContextManager[None]:
         """Declare work that will write ``collection`` (a create, from its first look):
         reads that must follow a sibling's write wait for it, and one list serves both."""
         return self._writes[collection].coming()
 
-    def claimed(self, collection: str, object_id: int) -> bool:
-        """Whether a create or adoption of this process took ``object_id``."""
-        return int(object_id) in self._writes[collection]
+    def writes_answered(self, collection: str, timeout: float) -> None:
+        """Return once no write of ``collection`` this client sent is unanswered (or after
+        ``timeout``)."""
+        self._writes[collection].wait_answered(timeout)
 
-    def created_here(self, collection: str, object_id: int) -> bool:
-        """Whether a create of this process made ``object_id`` (an adoption does not count):
-        the object is new in this run, so nothing an earlier run left hangs off it."""
-        return self._writes[collection].was_made(int(object_id))
+    def list_collection(self, collection: str, *, fresh: bool = False) -> list[Row]:
+        """Every object of ``collection`` (``ENDPOINTS`` or ``WORKERGROUPS``)."""
+        return self._lists[collection].get(fresh=fresh)
 
     # Internals
 
@@ -523,56 +477,9 @@ class VastClient:
             "GET", collection, lambda route, fields: self._reader.rows(route, fields, results)
         )
 
-    def _create(
-        self, collection: str, fields: dict[str, Any], known_ids: Collection[int] | None
-    ) -> int:
-        try:
-            object_id = self._post_create(collection, fields)
-        except (VastServerError, VastTransportError) as exc:
-            failure = exc
-        else:
-            self._writes[collection].made(object_id)
-            return object_id
-        if isinstance(failure, VastTransportError) and not failure.maybe_sent:
-            raise failure
-        url = self.base_url + collection
-        if known_ids is None:
-            raise VastAmbiguousCreateError("POST", url, str(failure), fields) from failure
-        return self._reconcile_create(collection, fields, known_ids, failure)
-
-    def _reconcile_create(
-        self,
-        collection: str,
-        fields: dict[str, Any],
-        known_ids: Collection[int],
-        exc: VastServerError | VastTransportError,
-    ) -> int:
-        """Settle a create whose answer was lost: find the object, or resend only if safe."""
-        # After a read timeout the first POST may still be running on Vast's side: look
-        # for it a few times before giving up, and never resend (that could duplicate).
-        # A success whose id cannot be read made the object: find it, never resend.
-        still_running = isinstance(exc, VastAnswerError) or (
-            isinstance(exc, VastTransportError) and exc.timed_out
-        )
-        looks = 1 + (self._settle_looks if still_running else 0)
-        for look in range(looks):
-            if look:
-                self._sleep(self._settle_interval)
-            found = self._find_created(collection, fields, known_ids)
-            if found is not None:
-                log.info("POST %s lost its answer (%s); it created id %s", collection, exc, found)
-                self._writes[collection].made(found)
-                return found
-        url = self.base_url + collection
-        if still_running:
-            raise VastAmbiguousCreateError("POST", url, str(exc), fields) from exc
-        # A 5xx or a dropped connection means Vast is done with the request, and the list
-        # shows it did not commit: one resend is safe.
-        object_id = self._post_create(collection, fields)
-        self._writes[collection].made(object_id)
-        return object_id
-
-    def _post_create(self, collection: str, fields: dict[str, Any]) -> int:
+    def post_create(self, collection: str, fields: dict[str, Any]) -> int:
+        """One create: POST ``fields`` to ``collection`` and return the new id. A failure
+        that may have reached Vast raises as it is (see ``providers._creates``)."""
         try:
             with self._writes[collection].sending() as on_send:
                 body = self._http.request("POST", collection, fields, on_send=on_send)
@@ -590,21 +497,3 @@ class VastClient:
                 hint=CONFORMANCE_HINT.rstrip("."),
             )
         return object_id
-
-    def _find_created(
-        self, collection: str, fields: dict[str, Any], known_ids: Collection[int]
-    ) -> int | None:
-        """The new row that matches every field sent, and that no sibling create took."""
-        claims = self._writes[collection]
-        # A sibling's unanswered POST may be the row we would otherwise take for ours.
-        claims.wait_answered(timeout=sum(self.timeout))
-        known = {int(i) for i in known_ids}
-        rows = self._lists[collection].get(fresh=True)
-        candidates = [
-            row["id"]
-            for row in rows
-            if row.get("id") not in known
-            and row.get("id") not in claims
-            and matches_sent(row, fields)
-        ]
-        return claims.take_first(candidates)

@@ -1,16 +1,8 @@
-"""The exceptions this package raises, split by who is at fault.
+"""The exceptions of talking to Vast, split by who is at fault.
 
-    VastError                      base of everything below
+    VastError                      base of everything this package raises
     ├── VastConfigError            our caller's set-up: no API key, bad base URL
-    ├── VastConflictError          the object to create exists already (see adopt_existing)
-    ├── VastLookupError            a lookup (``get``, ``get_endpoint``) found no object, or
-    │                              more than one
     ├── VastTransportError         the network: connect failure, timeout, dropped connection
-    ├── VastAmbiguousCreateError   a create may or may not have reached Vast, and reading
-    │                              back could not tell (fault unknown: rerun to reconcile)
-    ├── VastWaitError              a readiness wait ended without enough ready workers:
-    │   │                          it cannot succeed, or was cancelled
-    │   └── VastWaitTimeoutError   workers did not become ready in time
     └── VastAPIError               Vast answered with a failure
         ├── VastClientError        4xx or success=false: the request was wrong
         │   ├── VastAuthError      401/403: the key is missing, wrong or lacks rights
@@ -19,6 +11,10 @@
         │   └── VastRateLimitError 429 after the retry budget ran out
         └── VastServerError        5xx: Vast's side
             └── VastAnswerError    Vast answered in a shape this release cannot read
+
+What only the providers raise (a conflict, a lookup, a wait, an ambiguous create) lives
+with them, in ``providers._errors``, under the same ``VastError``; the package root
+exports the whole tree.
 
 Messages carry the method, the URL, the status and Vast's own message, and a hint where
 the user can fix something. They never carry the API key (it only ever travels in the
@@ -53,22 +49,6 @@ class VastConfigError(VastError):
     """The client or provider was set up wrongly (missing key, bad URL)."""
 
 
-class VastConflictError(VastError):
-    """An object the stack would create exists already and was not adopted."""
-
-
-class VastLookupError(VastError):
-    """A lookup of an object this stack does not own found none, or several."""
-
-
-class VastWaitError(VastError):
-    """A readiness wait ended without enough ready workers."""
-
-
-class VastWaitTimeoutError(VastWaitError):
-    """Workers did not reach the awaited state before the timeout."""
-
-
 class VastTransportError(VastError):
     """The request failed on the network before Vast gave an answer."""
 
@@ -94,29 +74,6 @@ class VastTransportError(VastError):
 
     def describe(self) -> str:
         return f"{self.method} {self.url} failed: {self.reason}"
-
-
-class VastAmbiguousCreateError(VastError):
-    """A create may have reached Vast, and reading back could not settle whether it did."""
-
-    def __init__(
-        self,
-        method: str,
-        url: str,
-        reason: str,
-        sent: dict[str, object],
-        hint: str = "run again: the next run finds the object if it was created, and never "
-        "creates a second one",
-    ) -> None:
-        super().__init__(method, url, reason)
-        self.method = method
-        self.url = url
-        self.reason = reason
-        self.sent = sent
-        self.hint = hint
-
-    def describe(self) -> str:
-        return f"{self.method} {self.url} may or may not have created an object ({self.reason})"
 
 
 class VastAPIError(VastError):

@@ -58,8 +58,8 @@ _KNOWN_REFUSALS = (
     ),
     (
         re.compile(r"duplicate endpoint name", re.IGNORECASE),
-        "an endpoint of this name exists already: choose another endpoint_name, or set "
-        "adopt_existing=True to manage it from this stack",
+        "an endpoint of this name exists already in the account: choose another "
+        "endpoint_name",
     ),
 )
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..client import VastClient, VastLookupError
+from ..client import VastClient
 from ..client._rows import object_id
+from ..providers._errors import VastLookupError
 
 
 @dataclass(frozen=True)

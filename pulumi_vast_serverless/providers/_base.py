@@ -18,13 +18,8 @@ from pulumi.dynamic import (
 )
 
 from .._types import Row
-from ..client._errors import (
-    VastConflictError,
-    VastError,
-    VastLookupError,
-    VastNotFoundError,
-    with_hint,
-)
+from ..client._errors import VastError, VastNotFoundError, with_hint
+from ._errors import VastConflictError, VastLookupError
 from ._host import one_line
 from ._properties import Failure, Prop, stored_value, to_vast, validate
 from ._runtime import CallContext, ProviderRuntime, runtime
@@ -34,6 +29,7 @@ from ._values import PROVIDER_KEY, plain, same, secret, split_inputs
 
 if TYPE_CHECKING:
     from ..client._client import VastClient
+    from ._creates import Creates
 
 DECLARED = "declared_inputs"
 
@@ -86,6 +82,11 @@ class VastProvider(ResourceProvider):
     def client(self) -> VastClient:
         """The process's client for this provider's settings."""
         return self.runtime.client(self.settings)
+
+    @property
+    def creates(self) -> Creates:
+        """Creates without duplicates, and what this process took (``_creates``)."""
+        return self.runtime.creates(self.settings)
 
     # Check and diff: no API calls, unknowns pass through.
 
@@ -270,7 +271,7 @@ class VastProvider(ResourceProvider):
             raise VastConflictError(ambiguity)
         if matches:
             object_id = int(matches[0]["id"])
-            self.client.claim(route, object_id)
+            self.creates.claim(route, object_id)
             return object_id, True
         return create(), False
 

@@ -27,6 +27,7 @@ from ._settings import MISSING_KEY, ProviderSettings, program_settings
 
 if TYPE_CHECKING:
     from ..client._client import VastClient
+    from ._creates import Creates
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class ProviderRuntime:
         self.host: Host = host or PlainHost()
         self.cancelled = threading.Event()
         self._clients: dict[tuple[str, str], VastClient] = {}
+        self._creates: dict[int, Creates] = {}
         self._replacing: set[int] = set()
         self._lock = threading.Lock()
 
@@ -105,6 +107,14 @@ class ProviderRuntime:
                 )
                 self._clients[(settings.base_url, fingerprint)] = client
             return client
+
+    def creates(self, settings: ProviderSettings) -> Creates:
+        """The creates of the client for these settings, and what they took."""
+        from ._creates import Creates  # with the HTTP stack, on first use
+
+        client = self.client(settings)
+        with self._lock:
+            return self._creates.setdefault(id(client), Creates(client))
 
     def replacing(self, group_id: int) -> None:
         """Note that the engine replaces ``group_id`` in this run (its diff said so): its

@@ -8,13 +8,9 @@ from pulumi.dynamic import CreateResult
 
 from .._types import Row
 from ..client import _routes
-from ..client._errors import (
-    VastAmbiguousCreateError,
-    VastConflictError,
-    VastValidationError,
-    with_hint,
-)
+from ..client._errors import VastValidationError, with_hint
 from ._base import VastProvider
+from ._errors import VastAmbiguousCreateError, VastConflictError
 from ._properties import ENDPOINT, Failure
 from ._values import plain
 
@@ -106,8 +102,8 @@ class EndpointProvider(VastProvider):
                     f"{len(same_name)} endpoints are named {name!r}; adopt_existing needs "
                     "exactly one. Delete or rename the extras in the Vast console."
                 ),
-                create=lambda: self.client.create_endpoint(
-                    known_ids=[row["id"] for row in rows], **fields
+                create=lambda: self.creates.create(
+                    _routes.ENDPOINTS, fields, known_ids=[row["id"] for row in rows]
                 ),
             )
         except VastAmbiguousCreateError as exc:
@@ -117,8 +113,14 @@ class EndpointProvider(VastProvider):
             )
             raise with_hint(exc, hint) from None
         except VastValidationError as exc:
-            if not (inputs.get("adopt_existing") and _DUPLICATE in exc.vast_message.lower()):
+            if _DUPLICATE not in exc.vast_message.lower():
                 raise
+            if not inputs.get("adopt_existing"):
+                hint = (
+                    "an endpoint of this name exists already: choose another endpoint_name, "
+                    "or set adopt_existing=True to manage it from this stack"
+                )
+                raise with_hint(exc, hint) from None
         # Vast has an endpoint of that name the look before the create did not show (a list
         # a moment old): read again, and adopt it as asked.
         named = [row for row in self.list_rows(fresh=True) if row.get("endpoint_name") == name]
@@ -127,7 +129,7 @@ class EndpointProvider(VastProvider):
                 f"Vast refused a second endpoint named {name!r}, and {len(named)} are listed "
                 "now: adopt_existing needs exactly one; run again, or delete the extras"
             )
-        self.client.claim(_routes.ENDPOINTS, int(named[0]["id"]))
+        self.creates.claim(_routes.ENDPOINTS, int(named[0]["id"]))
         return int(named[0]["id"]), True
 
     def list_rows(self, *, fresh: bool = False, snapshot: bool = False) -> list[Row]:

@@ -10,13 +10,10 @@ from pulumi.dynamic import CheckFailure, CheckResult, CreateResult
 
 from .._types import Row
 from ..client import _offer_query, _routes
-from ..client._errors import (
-    VastLookupError,
-    VastValidationError,
-    with_hint,
-)
+from ..client._errors import VastValidationError, with_hint
 from ..client._rows import same_value
 from ._base import VastProvider
+from ._errors import VastLookupError
 from ._properties import (
     VAST_ROLLS_ON,
     WORKERGROUP,
@@ -157,7 +154,7 @@ class WorkergroupProvider(VastProvider):
         rows: list[Row] = []
         # An endpoint this process created holds no group but the ones it creates itself:
         # no earlier run can have left one there, so there is nothing to look for.
-        if not self.client.created_here(_routes.ENDPOINTS, fields["endpoint_id"]):
+        if not self.creates.created_here(_routes.ENDPOINTS, fields["endpoint_id"]):
             rows = self.list_rows(snapshot=True)
         twins = [row for row in rows if self.is_twin(row, fields)]
         ids = ", ".join(str(row["id"]) for row in twins)
@@ -177,8 +174,8 @@ class WorkergroupProvider(VastProvider):
                     f"{len(twins)} workergroups match this one (ids {ids}); adopt_existing "
                     "needs exactly one. Delete the extras in the Vast console."
                 ),
-                create=lambda: self.client.create_workergroup(
-                    known_ids=[row["id"] for row in rows], **fields
+                create=lambda: self.creates.create(
+                    _routes.WORKERGROUPS, fields, known_ids=[row["id"] for row in rows]
                 ),
             )
         except VastValidationError as exc:
@@ -217,7 +214,7 @@ class WorkergroupProvider(VastProvider):
         object_id = int(row["id"])
         if self.runtime.is_replacing(object_id):
             return False
-        if self.client.claimed(_routes.WORKERGROUPS, object_id):
+        if self.creates.claimed(_routes.WORKERGROUPS, object_id):
             return False
         if row.get("endpoint_id") != fields["endpoint_id"]:
             return False

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any, Self
 
 from .._types import Row
-from ..client import VastLookupError
 from ..client._rows import object_id
+from ..providers._errors import VastLookupError
 from ..providers._runtime import program_client
 from ..providers.readiness import READY_STATUSES
 

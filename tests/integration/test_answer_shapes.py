@@ -17,14 +17,13 @@ from tests.support.keys import KEY_A
 def exchange(url: str, notices: list[str]) -> dict[str, object]:
     """Create and read one of each kind; what the client made of the rows."""
     client = VastClient(KEY_A, base_url=url, notice=notices.append)
-    endpoint_id = client.create_endpoint(endpoint_name="e", min_load=1.5, known_ids=[])
+    endpoint_id = client.create_endpoint(endpoint_name="e", min_load=1.5)
     client.create_workergroup(
         endpoint_id=endpoint_id,
         template_hash="h",
         search_params="gpu_ram>=24 gpu_name=RTX_4090",
         gpu_ram=24.0,
         launch_args="--x 1",
-        known_ids=[],
     )
     template, _ = client.create_template(name="t", image="i", recommended_disk_space=40.0)
     edited = client.update_template(template["id"], template["hash_id"], name="t", image="j")
@@ -84,7 +83,7 @@ def test_what_no_reading_accepts_is_one_line_naming_route_field_and_value(
     sim_url: str, control: SimulatorControl
 ) -> None:
     client = VastClient(KEY_A, base_url=sim_url)
-    client.create_endpoint(endpoint_name="e", known_ids=[])
+    client.create_endpoint(endpoint_name="e")
     control.fault("GET /endptjobs/", "garbled")
     with pytest.raises(VastAnswerError) as caught:
         client.list_endpoints(fresh=True)
