@@ -30,7 +30,7 @@ from .client import (
 if _TYPE_CHECKING:
     from .client import VastClient
     from .cost import SpendRate, get_endpoint_spend, get_spend_rate, get_workergroup_spend
-    from .providers._errors import (
+    from .providers import (
         VastAmbiguousCreateError,
         VastConflictError,
         VastLookupError,
@@ -110,7 +110,7 @@ _LAZY = (
             "VastWaitError",
             "VastWaitTimeoutError",
         ],
-        ".providers._errors",
+        ".providers",
     )
     | dict.fromkeys(
         ["SpendRate", "get_endpoint_spend", "get_spend_rate", "get_workergroup_spend"], ".cost"

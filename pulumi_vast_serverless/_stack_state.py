@@ -76,7 +76,7 @@ def run_stack_command(
     ``--state-dir``, ``--json``), the key from the environment, one client, and what
     ``report`` returns printed; exit 1 with one line when any of it fails."""
     from .client import VastClient, VastError  # the HTTP stack, once the options parse
-    from .providers._settings import resolve_settings
+    from .providers import resolve_settings
 
     parser = argparse.ArgumentParser(prog=prog, description=description)
     add_state_options(parser)

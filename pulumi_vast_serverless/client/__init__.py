@@ -13,7 +13,9 @@ limits), ``_offer_query`` (Vast's offer query language).
 
 from typing import TYPE_CHECKING, Any
 
-from ._config import DEFAULT_BASE_URL
+from . import _offer_query as offer_query
+from . import _routes as routes
+from ._config import DEFAULT_BASE_URL, KEY_HINT, validated_base_url
 from ._errors import (
     VastAnswerError,
     VastAPIError,
@@ -26,13 +28,37 @@ from ._errors import (
     VastServerError,
     VastTransportError,
     VastValidationError,
+    with_hint,
 )
+from ._reading import Kind as AnswerKind
+from ._reading import UnreadableError, read_value
+from ._record import (
+    RECORD_ENV,
+    Record,
+    Recorder,
+    read_record,
+    record_finding,
+    recorder_from_env,
+    start_record,
+)
+from ._rows import matches_sent, object_id, same_value
+from ._shape import Shape, flatten, merge
 
 if TYPE_CHECKING:
     from ._client import VastClient
+    from ._rate_answers import read_answer
 
+# The public surface and what the package's other subpackages use: they import it from
+# here, never from the private modules.
 __all__ = [
     "DEFAULT_BASE_URL",
+    "KEY_HINT",
+    "RECORD_ENV",
+    "AnswerKind",
+    "Record",
+    "Recorder",
+    "Shape",
+    "UnreadableError",
     "VastAPIError",
     "VastAnswerError",
     "VastAuthError",
@@ -45,6 +71,21 @@ __all__ = [
     "VastServerError",
     "VastTransportError",
     "VastValidationError",
+    "flatten",
+    "matches_sent",
+    "merge",
+    "object_id",
+    "offer_query",
+    "read_answer",
+    "read_record",
+    "read_value",
+    "record_finding",
+    "recorder_from_env",
+    "routes",
+    "same_value",
+    "start_record",
+    "validated_base_url",
+    "with_hint",
 ]
 
 
@@ -55,4 +96,8 @@ def __getattr__(name: str) -> Any:
         from ._client import VastClient
 
         return VastClient
+    if name == "read_answer":  # it reads Retry-After as urllib3 does
+        from ._rate_answers import read_answer
+
+        return read_answer
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

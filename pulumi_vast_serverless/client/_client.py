@@ -38,8 +38,6 @@ from ._rows import created_id
 from ._shared_list import SharedList
 
 DEFAULT_LIST_TTL = 2.0
-# Offers one search returns at most (ordered by price, the priciest first).
-OFFER_LIMIT = 500
 # Before a list takes its route's last free slot: how long a sibling write (created by the
 # engine a moment later) may take to start. Missing it costs a whole rate-limit interval.
 SIBLING_GRACE = 0.05
@@ -345,7 +343,9 @@ class VastClient:
         most ``OFFER_LIMIT``), priced for a disk of ``storage_gb``; as Vast's own client
         searches. The search is public: the key is not sent. One request per distinct
         search in this client's life (prices move slowly next to one run)."""
-        body = _offer_query.search_body(query, storage_gb=storage_gb, limit=OFFER_LIMIT)
+        body = _offer_query.search_body(
+            query, storage_gb=storage_gb, limit=_offer_query.OFFER_LIMIT
+        )
         cache_key = json.dumps(body, sort_keys=True)
         with self._offers_lock:
             cached = self._offers.get(cache_key)

@@ -58,8 +58,7 @@ _KNOWN_REFUSALS = (
     ),
     (
         re.compile(r"duplicate endpoint name", re.IGNORECASE),
-        "an endpoint of this name exists already in the account: choose another "
-        "endpoint_name",
+        "an endpoint of this name exists already in the account: choose another endpoint_name",
     ),
 )
 

@@ -89,6 +89,8 @@ ALIASES = {
 # Appended by Vast's official client unless told not to (`--no-default`): without them a
 # group may recruit unverified machines, or machines someone else rents.
 DEFAULT_FILTERS = "verified=True rentable=True rented=False"
+# Offers one search returns at most (ordered by price, the priciest first).
+OFFER_LIMIT = 500
 # The query language writes these in GB (days for duration); offers hold MB (seconds).
 # Vast's own client converts them when it searches (vastai's offers_mult).
 UNIT_MULTIPLIERS: dict[str, float] = {

@@ -18,11 +18,9 @@ import json
 import sys
 from typing import Any
 
-from ..client import DEFAULT_BASE_URL, VastClient, VastError
-from ..client._client import OFFER_LIMIT
-from ..client._offer_query import OfferQueryError, as_sent, parse
-from ..cost._estimate import DEFAULT_DISK_GB, Offers, money, offers_text
-from ..providers._settings import resolve_settings
+from ..client import DEFAULT_BASE_URL, VastClient, VastError, offer_query
+from ..cost import DEFAULT_DISK_GB, Offers, money, offers_text
+from ..providers import resolve_settings
 
 # The search is public: a client needs some key to exist, none is sent.
 _NO_KEY = "no-key-needed"
@@ -32,7 +30,7 @@ _SHOWN = ("id", "gpu_name", "num_gpus", "gpu_ram", "dph_total", "storage_total_c
 def summary(query: str, offers: list[dict[str, Any]], top: int) -> dict[str, Any]:
     """The figures the estimate takes from a search, and its ``top`` offers, priciest
     first."""
-    found = Offers.of(offers, OFFER_LIMIT)
+    found = Offers.of(offers, offer_query.OFFER_LIMIT)
     return {
         "search": query,
         "count": found.count,
@@ -75,9 +73,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     try:
-        query = as_sent(args.search, defaults=not args.no_default_filters, price_cap=args.max_price)
-        parse(query)
-    except OfferQueryError as exc:
+        query = offer_query.as_sent(
+            args.search, defaults=not args.no_default_filters, price_cap=args.max_price
+        )
+        offer_query.parse(query)
+    except offer_query.OfferQueryError as exc:
         print(f"vast-offers: {exc}")
         return 1
     settings = resolve_settings()
@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"vast-offers: {exc}")
         return 1
     report = summary(query, offers, args.top)
-    found = Offers.of(offers, OFFER_LIMIT)
+    found = Offers.of(offers, offer_query.OFFER_LIMIT)
     print(json.dumps(report, indent=2) if args.json else "\n".join(lines_of(report, found)))
     return 0
 

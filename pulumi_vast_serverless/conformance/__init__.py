@@ -6,7 +6,7 @@
 
 from pathlib import Path
 
-from ..client._record import (
+from ..client import (
     RECORD_ENV,
     Record,
     Recorder,

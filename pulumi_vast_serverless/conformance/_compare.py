@@ -11,8 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..client._record import Record
-from ..client._shape import Shape, flatten, merge
+from ..client import Record, Shape, flatten, merge
 
 
 @dataclass

@@ -20,8 +20,7 @@ from dataclasses import dataclass
 
 import requests
 
-from ..client import _routes
-from ..client._rate_answers import read_answer
+from ..client import read_answer, routes
 
 PROBED_ROUTE = "GET /endptjobs/"
 
@@ -54,8 +53,8 @@ def probe_reading(
     (or ``retry_after``) has passed, and that threshold sets the gap: an API stricter than
     documented is probed at its own figure."""
     if threshold is None:
-        threshold = _routes.scaled(_routes.DOCUMENTED_THRESHOLDS)[PROBED_ROUTE]
-    url = base_url.rstrip("/") + _routes.ENDPOINTS
+        threshold = routes.scaled(routes.DOCUMENTED_THRESHOLDS)[PROBED_ROUTE]
+    url = base_url.rstrip("/") + routes.ENDPOINTS
     with requests.Session() as session:
         session.trust_env = False
         session.headers["Authorization"] = f"Bearer {api_key}"

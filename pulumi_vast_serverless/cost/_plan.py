@@ -26,8 +26,7 @@ import pulumi
 from pulumi import Output, Resource, ResourceOptions
 
 from .._origins import owner
-from ..client import VastError
-from ..client._offer_query import OfferQueryError, as_sent, parse
+from ..client import VastError, offer_query
 from ._estimate import (
     DEFAULT_COLD_WORKERS,
     DEFAULT_DISK_GB,
@@ -218,13 +217,13 @@ def sent_search(props: dict[str, Any]) -> str | None:
     if isinstance(search, Output) or isinstance(cap, Output):
         return None
     try:
-        sent = as_sent(
+        sent = offer_query.as_sent(
             search,
             defaults=props.get("default_offer_filters") is not False,
             price_cap=float(cap) if isinstance(cap, (int, float)) else None,
         )
-        parse(sent)
-    except OfferQueryError:
+        offer_query.parse(sent)
+    except offer_query.OfferQueryError:
         return None
     return sent
 
@@ -277,8 +276,8 @@ def _new_plan(loop: asyncio.AbstractEventLoop) -> Plan:
 
 
 async def _settle(plan: Plan) -> None:
-    from ..client._client import OFFER_LIMIT, VastClient
-    from ..providers._settings import program_settings
+    from ..client import VastClient
+    from ..providers import program_settings
 
     settings = program_settings()
     if settings.config_problems:  # the preview fails on them; no request before that
@@ -297,7 +296,8 @@ async def _settle(plan: Plan) -> None:
         return
     with client:
         await plan.settle(
-            lambda query, disk: client.search_offers(query, storage_gb=disk), OFFER_LIMIT
+            lambda query, disk: client.search_offers(query, storage_gb=disk),
+            offer_query.OFFER_LIMIT,
         )
 
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..client import VastClient
-from ..client._rows import object_id
-from ..providers._errors import VastLookupError
+from ..client import VastClient, object_id
+from ..providers import VastLookupError
 
 
 @dataclass(frozen=True)
@@ -71,6 +70,6 @@ def spend_rate_of(client: VastClient) -> SpendRate:
 
 def _client() -> VastClient:
     # Imported here: the providers (pydantic, pulumi) load only when a read is made.
-    from ..providers._runtime import program_client
+    from ..providers import program_client
 
     return program_client()

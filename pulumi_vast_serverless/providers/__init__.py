@@ -4,20 +4,41 @@ Their import paths are pickled into every stack's state (``__provider``): moving
 breaks refresh and destroy of existing stacks, so these paths are stable API.
 """
 
+from ._errors import (
+    VastAmbiguousCreateError,
+    VastConflictError,
+    VastLookupError,
+    VastWaitError,
+    VastWaitTimeoutError,
+)
 from ._host import install as _install_one_line_errors
 from ._properties import ENDPOINT, READINESS, TEMPLATE, WORKERGROUP
+from ._runtime import program_client
+from ._settings import (
+    API_KEY_CONFIG,
+    API_URL_CONFIG,
+    STRICT_CONFIG,
+    program_settings,
+    resolve_settings,
+)
 from ._table import Prop, Table
 from .endpoint import EndpointProvider
-from .readiness import ReadinessProvider
+from .readiness import READY_STATUSES, ReadinessProvider
 from .template import TemplateProvider
 from .workergroup import WorkergroupProvider
 
 # Only inside the dynamic-provider host (the engine's provider process); see _host.
 _install_one_line_errors()
 
+# The providers, and what the package's other subpackages use: they import it from here,
+# never from the private modules.
 __all__ = [
+    "API_KEY_CONFIG",
+    "API_URL_CONFIG",
     "ENDPOINT",
     "READINESS",
+    "READY_STATUSES",
+    "STRICT_CONFIG",
     "TEMPLATE",
     "WORKERGROUP",
     "EndpointProvider",
@@ -25,5 +46,13 @@ __all__ = [
     "ReadinessProvider",
     "Table",
     "TemplateProvider",
+    "VastAmbiguousCreateError",
+    "VastConflictError",
+    "VastLookupError",
+    "VastWaitError",
+    "VastWaitTimeoutError",
     "WorkergroupProvider",
+    "program_client",
+    "program_settings",
+    "resolve_settings",
 ]

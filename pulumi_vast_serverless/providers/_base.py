@@ -18,7 +18,7 @@ from pulumi.dynamic import (
 )
 
 from .._types import Row
-from ..client._errors import VastError, VastNotFoundError, with_hint
+from ..client import VastError, VastNotFoundError, with_hint
 from ._errors import VastConflictError, VastLookupError
 from ._host import one_line
 from ._properties import Failure, Prop, stored_value, to_vast, validate
@@ -28,7 +28,7 @@ from ._table import Table
 from ._values import PROVIDER_KEY, plain, same, secret, split_inputs
 
 if TYPE_CHECKING:
-    from ..client._client import VastClient
+    from ..client import VastClient
     from ._creates import Creates
 
 DECLARED = "declared_inputs"

@@ -20,20 +20,18 @@ import time
 from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
-from ..client import _routes
-from ..client._errors import VastAnswerError, VastServerError, VastTransportError
-from ..client._rows import matches_sent
+from ..client import VastAnswerError, VastServerError, VastTransportError, matches_sent, routes
 from ._errors import VastAmbiguousCreateError
 
 if TYPE_CHECKING:
-    from ..client._client import VastClient
+    from ..client import VastClient
 
 log = logging.getLogger("pulumi_vast_serverless")
 
 # After a create timed out: list this many more times, this many seconds apart, before
 # declaring it ambiguous (a slow POST usually commits within seconds).
 DEFAULT_SETTLE = (5, 2.0)
-COLLECTIONS = (_routes.ENDPOINTS, _routes.WORKERGROUPS, _routes.TEMPLATES)
+COLLECTIONS = (routes.ENDPOINTS, routes.WORKERGROUPS, routes.TEMPLATES)
 
 
 class Ledger:

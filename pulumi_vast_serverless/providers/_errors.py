@@ -13,7 +13,7 @@ VastError (client._errors)
 
 from __future__ import annotations
 
-from ..client._errors import VastError
+from ..client import VastError
 
 __all__ = [
     "VastAmbiguousCreateError",

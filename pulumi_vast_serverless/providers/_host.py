@@ -61,7 +61,7 @@ from concurrent.futures import thread as thread_pool
 from importlib import import_module
 from typing import Any
 
-from ..client._errors import VastError
+from ..client import VastError
 from ._runtime import CallContext, runtime, use_host
 
 TRACEBACKS_ENV = "PULUMI_VAST_TRACEBACKS"

@@ -16,9 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from ..client import _offer_query
-from ..client._reading import Kind as AnswerKind
-from ..client._reading import UnreadableError, read_value
+from ..client import AnswerKind, UnreadableError, offer_query, read_value
 from ._table import Prop
 
 # No GPU has 2 TB of memory: a larger gpu_ram is a value in MB.
@@ -196,8 +194,8 @@ class WorkergroupRules(_Inputs):
         if not _text(value).strip():
             raise ValueError("must not be empty; leave it unset instead")
         try:
-            query = _offer_query.parse(value)
-        except _offer_query.OfferQueryError as exc:
+            query = offer_query.parse(value)
+        except offer_query.OfferQueryError as exc:
             raise ValueError(f"is not a Vast offer query: {exc}") from None
         if not query:
             raise ValueError("selects every offer (it sets no field); name at least one")
@@ -257,8 +255,8 @@ class TemplateRules(_Inputs):
         if not isinstance(value, dict):
             raise ValueError('must be an object such as {"cuda_max_good": {"gte": 12.6}}')
         try:
-            _offer_query.check_stored(value)
-        except _offer_query.OfferQueryError as exc:
+            offer_query.check_stored(value)
+        except offer_query.OfferQueryError as exc:
             raise ValueError(f"is not a Vast offer filter: {exc}") from None
         return dict(value)
 

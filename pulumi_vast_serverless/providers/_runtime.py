@@ -22,11 +22,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from ..client._errors import VastConfigError
+from ..client import VastConfigError
 from ._settings import MISSING_KEY, ProviderSettings, program_settings
 
 if TYPE_CHECKING:
-    from ..client._client import VastClient
+    from ..client import VastClient
     from ._creates import Creates
 
 
@@ -93,7 +93,7 @@ class ProviderRuntime:
             raise VastConfigError(MISSING_KEY)
         if settings.config_problems:
             raise VastConfigError(settings.config_problems[0])
-        from ..client._client import VastClient  # the HTTP stack, on first use
+        from ..client import VastClient  # the HTTP stack, on first use
 
         fingerprint = hashlib.sha256(settings.api_key.encode()).hexdigest()
         with self._lock:

@@ -13,8 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..client._config import DEFAULT_BASE_URL, KEY_HINT, validated_base_url
-from ..client._errors import VastConfigError
+from ..client import DEFAULT_BASE_URL, KEY_HINT, VastConfigError, validated_base_url
 
 API_KEY_CONFIG = "vast:apiKey"
 API_URL_CONFIG = "vast:apiUrl"

@@ -8,7 +8,7 @@ from typing import Any
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
-from ..client._rows import same_value
+from ..client import same_value
 
 PROVIDER_KEY = "__provider"
 

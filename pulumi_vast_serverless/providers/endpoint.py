@@ -7,8 +7,7 @@ from typing import Any
 from pulumi.dynamic import CreateResult
 
 from .._types import Row
-from ..client import _routes
-from ..client._errors import VastValidationError, with_hint
+from ..client import VastValidationError, routes, with_hint
 from ._base import VastProvider
 from ._errors import VastAmbiguousCreateError, VastConflictError
 from ._properties import ENDPOINT, Failure
@@ -59,7 +58,7 @@ class EndpointProvider(VastProvider):
         """Create the endpoint, or adopt one of the same name when asked to."""
         inputs = self.parse(props)
         fields = self.to_vast(inputs)
-        with self.client.write_coming(_routes.ENDPOINTS):
+        with self.client.write_coming(routes.ENDPOINTS):
             endpoint_id, adopting = self.create_or_adopt(inputs, fields)
         if adopting:
 
@@ -92,7 +91,7 @@ class EndpointProvider(VastProvider):
             return self.adopt_or_create(
                 same_name,
                 adopt=bool(inputs.get("adopt_existing")),
-                route=_routes.ENDPOINTS,
+                route=routes.ENDPOINTS,
                 refusal=(
                     f"an endpoint named {name!r} already exists on Vast (id {ids}) and this "
                     "stack does not manage it. Set adopt_existing=True on this Endpoint to "
@@ -103,7 +102,7 @@ class EndpointProvider(VastProvider):
                     "exactly one. Delete or rename the extras in the Vast console."
                 ),
                 create=lambda: self.creates.create(
-                    _routes.ENDPOINTS, fields, known_ids=[row["id"] for row in rows]
+                    routes.ENDPOINTS, fields, known_ids=[row["id"] for row in rows]
                 ),
             )
         except VastAmbiguousCreateError as exc:
@@ -129,7 +128,7 @@ class EndpointProvider(VastProvider):
                 f"Vast refused a second endpoint named {name!r}, and {len(named)} are listed "
                 "now: adopt_existing needs exactly one; run again, or delete the extras"
             )
-        self.creates.claim(_routes.ENDPOINTS, int(named[0]["id"]))
+        self.creates.claim(routes.ENDPOINTS, int(named[0]["id"]))
         return int(named[0]["id"]), True
 
     def list_rows(self, *, fresh: bool = False, snapshot: bool = False) -> list[Row]:

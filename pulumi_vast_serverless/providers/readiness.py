@@ -28,7 +28,7 @@ from typing import Any
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, UpdateResult
 
 from .._types import Row
-from ..client._errors import VastError, VastNotFoundError
+from ..client import VastError, VastNotFoundError
 from ._base import VastProvider
 from ._errors import VastWaitError, VastWaitTimeoutError
 from ._properties import READINESS, Failure

@@ -15,12 +15,12 @@ from typing import Any
 from pulumi.dynamic import CreateResult, UpdateResult
 
 from .._types import Row
-from ..client import _routes
-from ..client._errors import (
+from ..client import (
     VastAuthError,
     VastClientError,
     VastNotFoundError,
     VastValidationError,
+    routes,
     with_hint,
 )
 from ._base import VastProvider
@@ -73,7 +73,7 @@ class TemplateProvider(VastProvider):
         before = {row["id"] for row in self.client.search_templates(name={"eq": inputs["name"]})}
         template, linked = self.client.create_template(**fields)
         template_id = int(template["id"])
-        ours = self.creates.claimed(_routes.TEMPLATES, template_id)
+        ours = self.creates.claimed(routes.TEMPLATES, template_id)
         earlier = linked and template_id in before and not ours
         if earlier and not inputs.get("adopt_existing"):
             raise VastConflictError(
@@ -82,7 +82,7 @@ class TemplateProvider(VastProvider):
                 "adopt_existing=True on this Template to use it from this stack, or "
                 "change its content (its name, say)."
             )
-        self.creates.claim(_routes.TEMPLATES, template_id)
+        self.creates.claim(routes.TEMPLATES, template_id)
         return CreateResult(str(template_id), self.outputs(template, inputs))
 
     def read_row(self, id_: str, props: dict[str, Any]) -> Row | None:

@@ -9,9 +9,7 @@ from typing import Any
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult
 
 from .._types import Row
-from ..client import _offer_query, _routes
-from ..client._errors import VastValidationError, with_hint
-from ..client._rows import same_value
+from ..client import VastValidationError, offer_query, routes, same_value, with_hint
 from ._base import VastProvider
 from ._errors import VastLookupError
 from ._properties import (
@@ -49,7 +47,7 @@ class WorkergroupProvider(VastProvider):
         defaults = inputs.get("default_offer_filters", True)
         known = isinstance(search, str) or (search is None and isinstance(cap, float))
         if not result.failures and known and (defaults or cap is not None):
-            inputs["search_params"] = _offer_query.as_sent(
+            inputs["search_params"] = offer_query.as_sent(
                 search, defaults=bool(defaults), price_cap=cap
             )
         if not result.failures:
@@ -71,7 +69,7 @@ class WorkergroupProvider(VastProvider):
             found.append(ignored_knobs_warning(knobs))
         search = split.known.get("search_params")
         if "gpu_ram" in split.known and "search_params" not in split.unknown:
-            terms = _offer_query.parse(search) if isinstance(search, str) else {}
+            terms = offer_query.parse(search) if isinstance(search, str) else {}
             if not any(term in terms for term in _VRAM_TERMS):
                 gb = split.known["gpu_ram"]
                 found.append(
@@ -97,8 +95,8 @@ class WorkergroupProvider(VastProvider):
             )
         search = known.get("search_params")
         if "max_hourly_price" in present and isinstance(search, str):
-            with contextlib.suppress(_offer_query.OfferQueryError):
-                if "dph_total" in _offer_query.parse(search):
+            with contextlib.suppress(offer_query.OfferQueryError):
+                if "dph_total" in offer_query.parse(search):
                     failures.append(
                         Failure(
                             "max_hourly_price",
@@ -137,7 +135,7 @@ class WorkergroupProvider(VastProvider):
         inputs = self.parse(props)
         endpoint_id = self.endpoint_id_of(inputs)
         fields = self.create_fields(inputs, endpoint_id)
-        with self.client.write_coming(_routes.WORKERGROUPS):
+        with self.client.write_coming(routes.WORKERGROUPS):
             group_id, adopting = self.create_or_adopt(inputs, fields)
         if not adopting:
             return self.created(group_id, inputs, fields)
@@ -154,7 +152,7 @@ class WorkergroupProvider(VastProvider):
         rows: list[Row] = []
         # An endpoint this process created holds no group but the ones it creates itself:
         # no earlier run can have left one there, so there is nothing to look for.
-        if not self.creates.created_here(_routes.ENDPOINTS, fields["endpoint_id"]):
+        if not self.creates.created_here(routes.ENDPOINTS, fields["endpoint_id"]):
             rows = self.list_rows(snapshot=True)
         twins = [row for row in rows if self.is_twin(row, fields)]
         ids = ", ".join(str(row["id"]) for row in twins)
@@ -162,7 +160,7 @@ class WorkergroupProvider(VastProvider):
             return self.adopt_or_create(
                 twins,
                 adopt=bool(inputs.get("adopt_existing")),
-                route=_routes.WORKERGROUPS,
+                route=routes.WORKERGROUPS,
                 refusal=(
                     f"workergroup {ids} on endpoint {fields['endpoint_id']} already runs this "
                     "template, search and launch arguments, and this stack does not manage it "
@@ -175,7 +173,7 @@ class WorkergroupProvider(VastProvider):
                     "needs exactly one. Delete the extras in the Vast console."
                 ),
                 create=lambda: self.creates.create(
-                    _routes.WORKERGROUPS, fields, known_ids=[row["id"] for row in rows]
+                    routes.WORKERGROUPS, fields, known_ids=[row["id"] for row in rows]
                 ),
             )
         except VastValidationError as exc:
@@ -206,7 +204,7 @@ class WorkergroupProvider(VastProvider):
         fields = {k: v for k, v in self.to_vast(inputs).items() if k != "endpoint_name"}
         fields["endpoint_id"] = endpoint_id
         if "search_params" not in fields and inputs.get("default_offer_filters", True):
-            fields["search_params"] = _offer_query.DEFAULT_FILTERS
+            fields["search_params"] = offer_query.DEFAULT_FILTERS
         return fields
 
     def is_twin(self, row: Row, fields: dict[str, Any]) -> bool:
@@ -214,7 +212,7 @@ class WorkergroupProvider(VastProvider):
         object_id = int(row["id"])
         if self.runtime.is_replacing(object_id):
             return False
-        if self.creates.claimed(_routes.WORKERGROUPS, object_id):
+        if self.creates.claimed(routes.WORKERGROUPS, object_id):
             return False
         if row.get("endpoint_id") != fields["endpoint_id"]:
             return False
@@ -222,7 +220,7 @@ class WorkergroupProvider(VastProvider):
             if not same_value(row.get(name), fields.get(name)):
                 return False
         search = fields.get("search_params") or _VAST_DEFAULT_SEARCH
-        if not _offer_query.same_query(row.get("search_query"), search):
+        if not offer_query.same_query(row.get("search_query"), search):
             return False
         if (row.get("launch_args") or "") != (fields.get("launch_args") or ""):
             return False
@@ -275,11 +273,11 @@ class WorkergroupProvider(VastProvider):
         row = from_vast(row)
         declared = inputs.get("search_params")
         live = row.get("search_query")
-        stored = _offer_query.stored_form(live)
-        if declared is not None and _offer_query.same_query(live, declared):
+        stored = offer_query.stored_form(live)
+        if declared is not None and offer_query.same_query(live, declared):
             search = declared
         elif stored is not None:
-            search = _offer_query.render(stored)
+            search = offer_query.render(stored)
         elif live is None and row.get("search_params") is not None:
             search = row["search_params"]
         else:

@@ -11,7 +11,7 @@ from pulumi.dynamic import Resource
 from pulumi.runtime.settings import get_root_resource
 
 from .._origins import own
-from ..cost._plan import this_run
+from ..cost import this_run
 from ..providers import ENDPOINT, EndpointProvider
 from ._outputs import output
 from ._props import given_inputs, refuse_unknown, resource_props

@@ -11,10 +11,8 @@ from dataclasses import dataclass
 from typing import Any, Self
 
 from .._types import Row
-from ..client._rows import object_id
-from ..providers._errors import VastLookupError
-from ..providers._runtime import program_client
-from ..providers.readiness import READY_STATUSES
+from ..client import object_id
+from ..providers import READY_STATUSES, VastLookupError, program_client
 
 
 class _FromRow:

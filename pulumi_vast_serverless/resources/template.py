@@ -10,7 +10,7 @@ from pulumi import Input, Output, ResourceOptions
 from pulumi.dynamic import Resource
 
 from .._origins import own
-from ..cost._plan import this_run
+from ..cost import this_run
 from ..providers import TEMPLATE, TemplateProvider
 from ._outputs import output
 from ._props import given_inputs, refuse_unknown, resource_props

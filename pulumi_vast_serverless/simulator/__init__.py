@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Literal
 
-from ..client import _routes
+from ..client import routes
 from ._autoscaler import settle_all
 from ._control import SimulatorControl
 from ._limiter import READINGS, Reading, make_limiter
@@ -63,8 +63,8 @@ class Simulator:
             if rate_limits == "off"
             else make_limiter(
                 rate_limits,
-                _routes.DOCUMENTED_THRESHOLDS,
-                scale=_routes.scale_factor() if limit_scale is None else limit_scale,
+                routes.DOCUMENTED_THRESHOLDS,
+                scale=routes.scale_factor() if limit_scale is None else limit_scale,
                 penalty=penalty_tokens,
             )
         )

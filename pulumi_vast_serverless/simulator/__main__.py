@@ -8,7 +8,7 @@ import signal
 import sys
 from types import FrameType
 
-from ..client._routes import SCALE_ENV
+from ..client import routes
 from . import DEFAULT_READING, READINGS, Simulator
 from ._variants import add_variant_option, parsed_variants
 
@@ -44,8 +44,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         default=None,
         metavar="X",
         help="multiply every threshold by X (0.05: twenty times faster, for tests; 2: twice "
-        f"as strict as documented); default: {SCALE_ENV}, else 1. Clients pace to it "
-        f"with {SCALE_ENV}=X",
+        f"as strict as documented); default: {routes.SCALE_ENV}, else 1. Clients pace to it "
+        f"with {routes.SCALE_ENV}=X",
     )
     parser.add_argument(
         "--penalty-tokens",
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> None:
     print(simulator.base_url, flush=True)
     print(
         f"vast simulator: rate limits {args.rate_limits} x{scale:g}"
-        + (f" (clients: {SCALE_ENV}={scale:g})" if scale != 1 else "")
+        + (f" (clients: {routes.SCALE_ENV}={scale:g})" if scale != 1 else "")
         + ", state "
         f"{args.state or 'in memory'}, variants {simulator.state.variants.as_dict()}; "
         "Ctrl-C stops it",

@@ -41,7 +41,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from .._types import Row
-from ..client._offer_query import OfferQueryError, parse
+from ..client import offer_query
 from ._offers import build_catalog, recruitable, selects
 from ._workers import (
     COLD,
@@ -100,8 +100,8 @@ def _workers_for(load: float) -> int:
 def search_of(group: Row) -> Row:
     """A group's search in Vast's stored form (what the engine recruits by)."""
     try:
-        return parse(str(group.get("search_params") or ""))
-    except OfferQueryError:
+        return offer_query.parse(str(group.get("search_params") or ""))
+    except offer_query.OfferQueryError:
         return {}
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._types import Row
-from ..client._offer_query import in_offer_units
+from ..client import offer_query
 from ._filters import OPS, matches_all
 
 HOURS_PER_MONTH = 30 * 24  # storage_cost is $/GB/month; Vast's month is taken as 30 days
@@ -198,7 +198,7 @@ def recruitable(
 ) -> list[Row]:
     """The free offers a workergroup's stored search selects, priced for its disk, best
     price-performance first (what the engine recruits first)."""
-    query = in_offer_units(search_query)
+    query = offer_query.in_offer_units(search_query)
     views = (
         priced(for_tenant(offer, None, ""), disk_gb)
         for offer in catalog
@@ -210,7 +210,7 @@ def recruitable(
 
 def selects(search_query: Row, offer: Row) -> bool:
     """Whether a workergroup's stored search selects ``offer`` (query units converted)."""
-    return matches_all(offer, in_offer_units(search_query))
+    return matches_all(offer, offer_query.in_offer_units(search_query))
 
 
 def _order(raw: Any) -> list[tuple[str, str]]:

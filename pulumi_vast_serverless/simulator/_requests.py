@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from .._types import Row
-from ..client import _offer_query
+from ..client import offer_query
 
 ENDPOINT_STATES = ("active", "suspended", "stopped")
 _NAME = re.compile(r"^[a-zA-Z0-9_-]{1,255}$")
@@ -83,8 +83,8 @@ def _state(value: Any) -> str:
 
 def _search(value: Any) -> str:
     try:
-        _offer_query.parse(_text(value))
-    except _offer_query.OfferQueryError as exc:
+        offer_query.parse(_text(value))
+    except offer_query.OfferQueryError as exc:
         raise ValueError(f"is invalid: {exc}") from None
     return str(value)
 

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from .._types import Row
-from ..client import _routes
+from ..client import routes as vast_routes
 from . import _control_routes
 from ._api import AUTOSCALER_ROUTES, ROUTES, Route
 from ._faults import Fault
@@ -143,7 +143,7 @@ class _Handler(BaseHTTPRequestHandler):
     ) -> tuple[int, Any, dict[str, str]]:
         """Return (status, body, headers); a None body means the connection was dropped."""
         state = self.server.state
-        route_key = _routes.route_key(method, path)
+        route_key = vast_routes.route_key(method, path)
         route = routes.get(route_key)
         if route is None and not path.endswith("/"):
             root = API_ROOT if routes is ROUTES else ""

@@ -11,7 +11,7 @@ import time
 from typing import Any
 
 from .._types import Row
-from ..client._offer_query import parse
+from ..client import offer_query
 from ._autoscaler import settle
 from ._state import ApiError, Call
 
@@ -284,7 +284,7 @@ def _mark_if_empty(call: Call, endpoint_id: int) -> None:
 def _same_setting(name: str, old: Any, new: Any) -> bool:
     """Whether a PUT leaves a workergroup setting as it was (searches compared parsed)."""
     if name == "search_params":
-        return parse(str(old or "")) == parse(str(new or ""))
+        return offer_query.parse(str(old or "")) == offer_query.parse(str(new or ""))
     return bool(old == new)
 
 
@@ -312,7 +312,7 @@ def _endpoint_row(call: Call, row: Row) -> Row:
 def _workergroup_row(call: Call, row: Row) -> Row:
     full = {
         **row,
-        "search_query": parse(row.get("search_params") or ""),
+        "search_query": offer_query.parse(row.get("search_params") or ""),
         "api_key": call.key,
         "user_id": call.user_id,
         "created_at": _timestamp(call, row["created_at"]),

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from pulumi import automation as auto
 
-from ..providers._settings import API_KEY_CONFIG, API_URL_CONFIG, STRICT_CONFIG
+from ..providers import API_KEY_CONFIG, API_URL_CONFIG, STRICT_CONFIG
 from ._interrupt import Interrupts
 
 _Result = TypeVar("_Result")

@@ -21,7 +21,7 @@ from pulumi_vast_serverless import (
     get_spend_rate,
     get_workergroup_spend,
 )
-from pulumi_vast_serverless.client._client import OFFER_LIMIT
+from pulumi_vast_serverless.client._offer_query import OFFER_LIMIT
 from pulumi_vast_serverless.simulator import SimulatorControl, run_simulator
 from tests.support.keys import KEY_A
 

@@ -171,10 +171,10 @@ def test_a_duplicate_endpoint_name_is_refused_naming_the_fix(client: VastClient)
     client.create_endpoint(endpoint_name="twice")
     with pytest.raises(VastValidationError) as caught:
         client.create_endpoint(endpoint_name="twice")
+    # The client names Vast's fix; the Endpoint provider adds its own (adopt_existing).
     assert str(caught.value).endswith(
         "HTTP 400: Duplicate endpoint name already exists for this account (an endpoint of "
-        "this name exists already: choose another endpoint_name, or set adopt_existing=True "
-        "to manage it from this stack)"
+        "this name exists already in the account: choose another endpoint_name)"
     )
 
 
