@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # checks them one by one.
 EXAMPLES := __main__.py $(wildcard examples/*/__main__.py examples/*/*/__main__.py)
 
-.PHONY: test test-quick test-random test-live check lint format check-wheel dist demo demo-full demo-destroy simulator engine clean
+.PHONY: docs test test-quick test-random test-live check lint format check-wheel dist demo demo-full demo-destroy simulator engine clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -33,11 +33,17 @@ BYTECODE := $(PY) -m compileall -q pulumi_vast_serverless
 TEST_WORKERS ?= 4
 PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist load --durations=10
 
-# The lifecycle suite needs the engine: find or build it first (progress on stderr).
+# The lifecycle suite needs the engine: find or build it first (progress on stderr); the
+# docs site's browser test needs Debian's chromium (installed where apt-get may).
 test: $(STAMP)
 	scripts/ensure-pulumi >/dev/null
+	scripts/ensure-chromium >/dev/null || true
 	$(BYTECODE)
 	$(PYTEST)
+
+# The documentation site, in strict mode (a broken link, anchor or page fails), into .site/.
+docs: $(STAMP)
+	$(PY) -m mkdocs build --strict
 
 # The edit-run loop: unit tests and HTTP tests against the simulator, no engine.
 test-quick: $(STAMP)
