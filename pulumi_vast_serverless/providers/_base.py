@@ -161,9 +161,30 @@ class VastProvider(ResourceProvider):
             if plain(props.get(DECLARED)) is None:
                 raise VastLookupError(self.missing(id_))
             return ReadResult("", {})
-        previous = self.previous_inputs(props)
+        known = set(props) & self.names()
+        if plain(props.get(DECLARED)) is None and not known:
+            # An import (or a lookup): nothing declared yet, so every field Vast shows is
+            # an input, and the code `pulumi import` writes reproduces the object.
+            previous = self.imported_inputs(row)
+        else:
+            previous = self.previous_inputs(props)
         outs = self.outputs(row, previous, props)
         return ReadResult(id_, outs, self.inputs_from(outs, previous))
+
+    def imported_inputs(self, row: Row) -> dict[str, Any]:
+        """The inputs of an object this stack takes in as it is: every field a program
+        sets that Vast shows, as Vast shows it."""
+        shown = self.outputs(row, {})
+        values = {
+            p.name: shown[p.name]
+            for p in self.props
+            if p.settable
+            and p.readable
+            and p.sent == "field"
+            and p.change in ("update", "replace")
+            and plain(shown.get(p.name)) not in (None, "")
+        }
+        return self.parse(values, stored=True)
 
     def read_row(self, id_: str, props: dict[str, Any]) -> Row | None:
         """The object's row as Vast has it now, or None if it is gone."""
