@@ -1,2 +1,3 @@
 """Commands installed with the package besides ``vast-spend`` (``cost.__main__``):
-``vast-status`` (``status``) and ``vast-offers`` (``offers``)."""
+``vast-status`` (``status``), ``vast-offers`` (``offers``) and ``vast-import``
+(``imports``)."""

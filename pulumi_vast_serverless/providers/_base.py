@@ -44,6 +44,8 @@ class VastProvider(ResourceProvider):
     kind: ClassVar[str]
     #: The inputs of this kind (see ``_properties``): validation, diff rules, secrets.
     table: ClassVar[Table]
+    #: Inputs an import leaves out though Vast shows them (an alternative to another).
+    not_imported: ClassVar[frozenset[str]] = frozenset()
 
     _settings: ProviderSettings | None = None
 
@@ -180,6 +182,7 @@ class VastProvider(ResourceProvider):
             for p in self.props
             if p.settable
             and p.readable
+            and p.name not in self.not_imported
             and p.sent == "field"
             and p.change in ("update", "replace")
             and plain(shown.get(p.name)) not in (None, "")

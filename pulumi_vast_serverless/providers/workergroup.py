@@ -37,6 +37,8 @@ class WorkergroupProvider(VastProvider):
 
     kind = "workergroup"
     table = WORKERGROUP
+    # Vast shows the endpoint's name beside its id; a program sets one of the two.
+    not_imported = frozenset({"endpoint_name"})
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """As for every kind, and the search as it will be sent (default filters added);
