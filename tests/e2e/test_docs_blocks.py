@@ -47,7 +47,9 @@ def commands() -> list[tuple[str, list[str]]]:
     found = []
     for where, code in blocks(SHELLS):
         for line in code.splitlines():
-            words = shlex.split(line.replace("<", "'<").replace(">", ">'"), comments=True)
+            # A placeholder such as <your key> is one word; a redirection is not a word.
+            quoted = re.sub(r"<[^<>]*>", lambda m: shlex.quote(m.group(0)), line)
+            words = [w for w in shlex.split(quoted, comments=True) if w not in (">", "<")]
             while words and re.fullmatch(r"[A-Z_]+=.*", words[0]):  # VAR=value command
                 words = words[1:]
             for command in " ".join(words).replace("&&", "\n").replace("&", "\n").split("\n"):
