@@ -25,7 +25,19 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGES = [*sorted((ROOT / "docs").rglob("*.md")), ROOT / "README.md", ROOT / "CHANGELOG.md"]
 SHELLS = ("sh", "bash", "shell")
 # Shell words a block may use that are no command of ours to check.
-SHELL_WORDS = {".", "cd", "export", "kill", "pip", "python", "python3", ".venv/bin/python"}
+SHELL_WORDS = {
+    ".",
+    "cd",
+    "export",
+    "kill",
+    "node",
+    "npm",
+    "npx",
+    "pip",
+    "python",
+    "python3",
+    ".venv/bin/python",
+}
 ENTRY_POINTS = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"])
 MAKE_TARGETS = set(re.findall(r"^([\w-]+):", (ROOT / "Makefile").read_text(), re.M))
 
