@@ -20,7 +20,12 @@ from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime import rpc
 
 from ..client import VastError
-from ..providers import EndpointProvider, TemplateProvider, WorkergroupProvider
+from ..providers import (
+    EndpointProvider,
+    ReadinessProvider,
+    TemplateProvider,
+    WorkergroupProvider,
+)
 from ..providers._base import VastProvider
 from ..providers._runtime import CallContext, runtime, serving
 from ._names import camel, to_camel, to_snake
@@ -31,6 +36,7 @@ PROVIDERS: dict[str, type[VastProvider]] = {
     f"{PACKAGE}:index:Template": TemplateProvider,
     f"{PACKAGE}:index:Endpoint": EndpointProvider,
     f"{PACKAGE}:index:Workergroup": WorkergroupProvider,
+    f"{PACKAGE}:index:Readiness": ReadinessProvider,
 }
 
 
@@ -42,10 +48,15 @@ class _Config:
 
 
 class VastPlugin(p.Provider):
-    """``pulumi-resource-vast``: Template, Endpoint and Workergroup for every language."""
+    """``pulumi-resource-vast``: Template, Endpoint, Workergroup and Readiness for every
+language."""
 
     def __init__(self) -> None:
         self._config: dict[str, Any] = {}
+
+    async def cancel(self) -> None:
+        """The engine's Cancel (Ctrl-C): waits under way end within a poll."""
+        runtime().cancelled.set()
 
     async def get_schema(self, request: p.GetSchemaRequest) -> p.GetSchemaResponse:
         return p.GetSchemaResponse(json.dumps(schema()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._version import __version__
-from ..providers import ENDPOINT, TEMPLATE, WORKERGROUP, Prop, Table
+from ..providers import ENDPOINT, READINESS, TEMPLATE, WORKERGROUP, Prop, Table
 from ._names import camel
 
 PACKAGE = "vast"
@@ -14,6 +14,7 @@ RESOURCES: dict[str, Table] = {
     f"{PACKAGE}:index:Template": TEMPLATE,
     f"{PACKAGE}:index:Endpoint": ENDPOINT,
     f"{PACKAGE}:index:Workergroup": WORKERGROUP,
+    f"{PACKAGE}:index:Readiness": READINESS,
 }
 _TYPES: dict[str, dict[str, Any]] = {
     "str": {"type": "string"},
@@ -46,7 +47,7 @@ _EXTRA_OUTPUTS: dict[str, dict[str, Any]] = {
 
 # Inputs that take another resource's id: ids are strings in Pulumi (``${llm.id}``); the
 # providers read a numeric string as the number.
-_RESOURCE_IDS = frozenset({"endpoint_id"})
+_RESOURCE_IDS = frozenset({"endpoint_id", "workergroup_id"})
 
 
 def _input(prop: Prop) -> dict[str, Any]:

@@ -7,8 +7,10 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -285,3 +287,81 @@ def test_the_plugin_sends_the_requests_the_dynamic_providers_send(
     assert {r: plugin_counts[r] for r in writes} == {r: dynamic[r] for r in writes}
     assert plugin_counts["POST /api/v0/autojobs/"] == 6
     assert plugin_counts["POST /api/v0/endptjobs/"] == 3
+
+
+READINESS_YAML = """  ready:
+    type: vast:index:Readiness
+    properties:
+      workergroupId: ${llm-workers.id}
+      minReady: 1
+      timeout: 120
+outputs:
+"""
+
+
+def with_readiness(project: Project) -> None:
+    pulumi_yaml = project.directory / "Pulumi.yaml"
+    pulumi_yaml.write_text(pulumi_yaml.read_text().replace("outputs:\n", READINESS_YAML))
+
+
+def test_a_readiness_wait_through_the_plugin_ends_once_workers_are_ready(
+    project: Project,
+) -> None:
+    SimulatorControl(project.api_url).set_worker_speed(100)
+    with_readiness(project)
+    up = project.pulumi("up", "--yes")
+    assert "+ 4 created" in up
+
+
+def test_ctrl_c_through_the_plugin_ends_a_wait_within_seconds(project: Project) -> None:
+    with_readiness(project)  # workers at the simulator's own pace: a minute to load
+    running = subprocess.Popen(
+        ["pulumi", "up", "--yes"],
+        cwd=project.directory,
+        env=project.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert running.stdout is not None
+    seen = []
+    for line in running.stdout:
+        seen.append(line)
+        if "waiting for workers" in line:
+            break
+    started = time.monotonic()
+    running.send_signal(signal.SIGINT)
+    rest, _ = running.communicate(timeout=60)
+    assert time.monotonic() - started < 15, "".join(seen) + rest
+    assert "was cancelled (Ctrl-C)" in rest
+
+
+def test_an_unknown_vast_config_key_fails_the_preview_naming_the_right_one(
+    project: Project,
+) -> None:
+    project.pulumi("config", "set", "vast:apiUrll", project.api_url)
+    output = project.pulumi("preview", ok=False)
+    assert "did you mean vast:apiUrl?" in output
+    assert SimulatorControl(project.api_url).requests() == []
+
+
+def test_an_explicit_provider_resource_carries_the_key_and_url(project: Project) -> None:
+    project.pulumi("config", "rm", "vast:apiUrl")
+    project.pulumi("config", "rm", "vast:apiKey")
+    pulumi_yaml = project.directory / "Pulumi.yaml"
+    text = pulumi_yaml.read_text().replace(
+        "resources:\n",
+        "resources:\n"
+        "  vast-account:\n"
+        "    type: pulumi:providers:vast\n"
+        "    properties:\n"
+        f"      apiUrl: {project.api_url}\n"
+        f"      apiKey: {KEY_A}\n",
+    )
+    for name in ("llm", "llm-workers"):
+        text = text.replace(
+            f"  {name}:\n", f"  {name}:\n    options:\n      provider: ${{vast-account}}\n"
+        )
+    pulumi_yaml.write_text(text)
+    assert "+ 4 created" in project.pulumi("up", "--yes")
+    assert SimulatorControl(project.api_url).object_counts()["workergroups"] == 1
