@@ -21,13 +21,15 @@ from pulumi.runtime import rpc
 
 from ..client import VastError
 from ..providers import (
+    CallContext,
     EndpointProvider,
     ReadinessProvider,
     TemplateProvider,
+    VastProvider,
     WorkergroupProvider,
+    runtime,
+    serving,
 )
-from ..providers._base import VastProvider
-from ..providers._runtime import CallContext, runtime, serving
 from ._names import camel, to_camel, to_snake
 from ._schema import PACKAGE, schema
 
@@ -49,7 +51,7 @@ class _Config:
 
 class VastPlugin(p.Provider):
     """``pulumi-resource-vast``: Template, Endpoint, Workergroup and Readiness for every
-language."""
+    language."""
 
     def __init__(self) -> None:
         self._config: dict[str, Any] = {}

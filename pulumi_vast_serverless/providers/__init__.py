@@ -4,6 +4,7 @@ Their import paths are pickled into every stack's state (``__provider``): moving
 breaks refresh and destroy of existing stacks, so these paths are stable API.
 """
 
+from ._base import VastProvider
 from ._errors import (
     VastAmbiguousCreateError,
     VastConflictError,
@@ -13,7 +14,7 @@ from ._errors import (
 )
 from ._host import install as _install_one_line_errors
 from ._properties import ENDPOINT, READINESS, TEMPLATE, WORKERGROUP
-from ._runtime import program_client
+from ._runtime import CallContext, program_client, runtime, serving
 from ._settings import (
     API_KEY_CONFIG,
     API_URL_CONFIG,
@@ -41,6 +42,7 @@ __all__ = [
     "STRICT_CONFIG",
     "TEMPLATE",
     "WORKERGROUP",
+    "CallContext",
     "EndpointProvider",
     "Prop",
     "ReadinessProvider",
@@ -49,10 +51,13 @@ __all__ = [
     "VastAmbiguousCreateError",
     "VastConflictError",
     "VastLookupError",
+    "VastProvider",
     "VastWaitError",
     "VastWaitTimeoutError",
     "WorkergroupProvider",
     "program_client",
     "program_settings",
     "resolve_settings",
+    "runtime",
+    "serving",
 ]
