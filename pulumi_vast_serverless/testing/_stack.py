@@ -264,7 +264,9 @@ def local_stack(
     }
     command = None
     if pulumi_bin_dir:
-        env_vars["PATH"] = pulumi_bin_dir + os.pathsep + os.environ.get("PATH", "")
+        # Before the PATH given in ``env`` (a plugin's directory, say), else the process's.
+        path = (env or {}).get("PATH", os.environ.get("PATH", ""))
+        env_vars["PATH"] = pulumi_bin_dir + os.pathsep + path
         command = _command(str(Path(pulumi_bin_dir).parent))
     settings = None
     if work_dir is None:
