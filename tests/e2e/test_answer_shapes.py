@@ -58,9 +58,9 @@ class Shaped:
     control: SimulatorControl
     client: VastClient
 
-    def up(self) -> tuple[auto.UpResult, str]:
+    def up(self, *, refresh: bool = True) -> tuple[auto.UpResult, str]:
         lines: list[str] = []
-        result = self.stack.up(on_output=lines.append)
+        result = self.stack.up(on_output=lines.append, refresh=refresh)
         return result, "\n".join(lines)
 
     def vast_holds(self) -> tuple[int, list[int]]:
@@ -132,7 +132,7 @@ SHAPES = [
     ids=[f"{k}={v}" for (shape, _) in SHAPES for k, v in shape.items()],
 )
 def test_a_shape_change_deploys_once_and_reruns_clean(shaped: Shaped, told: bool) -> None:
-    result, output = shaped.up()
+    result, output = shaped.up(refresh=False)  # a new stack: nothing to refresh
     assert result.summary.resource_changes == {"create": 4}
     assert (SHAPE_NOTICE in output) is told
     # Once per route (shown live and in the summary), not once per row or per call.
@@ -148,7 +148,7 @@ def test_a_lost_create_answer_on_a_new_endpoint_finds_its_group(shaped: Shaped) 
     # The soak's duplicate: the search stored in another parsed form, values as text, and
     # the workergroup create's answer lost after Vast committed it.
     shaped.control.fault("POST /autojobs/", "drop_after_commit")
-    result, _ = shaped.up()
+    result, _ = shaped.up(refresh=False)
     assert result.summary.resource_changes == {"create": 4}
     assert len([r for r in shaped.control.requests() if r["path"].endswith("/autojobs/")
                 and r["method"] == "POST"]) == 1  # fmt: skip
@@ -157,7 +157,7 @@ def test_a_lost_create_answer_on_a_new_endpoint_finds_its_group(shaped: Shaped) 
 
 def test_a_create_answer_without_a_readable_id_is_found(shaped: Shaped) -> None:
     shaped.control.fault("POST /autojobs/", "garbled")
-    result, _ = shaped.up()
+    result, _ = shaped.up(refresh=False)
     assert result.summary.resource_changes == {"create": 4}
     shaped.assert_converged()
 
@@ -165,7 +165,7 @@ def test_a_create_answer_without_a_readable_id_is_found(shaped: Shaped) -> None:
 def test_a_read_back_that_cannot_be_read_still_records_the_group(shaped: Shaped) -> None:
     # The endpoint is new, so the first workergroup list of the run is the read-back.
     shaped.control.fault("GET /autojobs/", "garbled")
-    result, output = shaped.up()
+    result, output = shaped.up(refresh=False)  # a new stack: nothing to refresh
     assert result.summary.resource_changes == {"create": 4}
     assert "was created, but reading it back failed (VastAnswerError" in output
     assert "id came back as 'n/a'" in output
@@ -173,7 +173,7 @@ def test_a_read_back_that_cannot_be_read_still_records_the_group(shaped: Shaped)
 
 
 def test_a_state_holding_numbers_as_text_loads_refreshes_and_updates(shaped: Shaped) -> None:
-    shaped.up()
+    shaped.up(refresh=False)
     deployment = shaped.stack.export_stack()
     for resource in (deployment.deployment or {}).get("resources") or []:
         for section in ("inputs", "outputs"):
