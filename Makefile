@@ -26,11 +26,11 @@ $(STAMP): pyproject.toml | $(PY)
 # compile it again: compile it before each run (files already compiled are skipped).
 BYTECODE := $(PY) -m compileall -q pulumi_vast_serverless
 
-# Tests run in 6 workers (pytest-xdist; each starts its own simulators and keeps its own
+# Tests run in 4 workers (pytest-xdist; each starts its own simulators and keeps its own
 # state): most of a test's time is spent waiting (paced requests, engine round trips), so
-# 6 on 2 cores beat 4 (193 s against 244 s here, same clone) and 4 beat 2. The ten slowest
+# 4 on 2 cores beat 2 (152 s against 249 s here, 2 whole-module workers). The ten slowest
 # are listed at the end, so growth shows where it happens.
-TEST_WORKERS ?= 6
+TEST_WORKERS ?= 4
 PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist load --durations=10
 
 # The lifecycle suite needs the engine: find or build it first (progress on stderr); the
