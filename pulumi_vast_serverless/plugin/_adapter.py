@@ -8,9 +8,7 @@ URN, its warnings), and converts the answer back.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -21,12 +19,12 @@ from pulumi.runtime import rpc
 
 from ..client import VastError
 from ..providers import (
-    CallContext,
     EndpointProvider,
     ReadinessProvider,
     TemplateProvider,
     VastProvider,
     WorkergroupProvider,
+    engine_context,
     runtime,
     serving,
 )
@@ -137,7 +135,7 @@ class VastPlugin(p.Provider):
         one line (the engine shows the message)."""
 
         def served() -> T:
-            with serving(_context(urn)):
+            with serving(engine_context(urn, runtime().cancelled)):
                 return call()
 
         try:
@@ -148,35 +146,6 @@ class VastPlugin(p.Provider):
 
 class _OneLineError(Exception):
     """An error whose message is all the user needs."""
-
-
-def _context(urn: str) -> CallContext:
-    """This call's context: warnings and progress to the engine, on the call's resource."""
-    return CallContext(
-        urn=urn,
-        warn=lambda text: _log(text, "WARNING", urn),
-        progress=lambda text: _log(text, "INFO", urn, ephemeral=True),
-        cancelled=runtime().cancelled,
-    )
-
-
-def _log(text: str, severity: str, urn: str, *, ephemeral: bool = False) -> None:
-    """One ``Engine.Log`` to the engine whose address the plugin got (``argv[1]``)."""
-    with contextlib.suppress(Exception):  # a log line must never fail a call
-        import grpc
-        from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
-
-        channel: Any = grpc.insecure_channel(sys.argv[1])
-        try:
-            request = engine_pb2.LogRequest(
-                severity=getattr(engine_pb2, severity),
-                message=text,
-                urn=urn,
-                ephemeral=ephemeral,
-            )
-            engine_pb2_grpc.EngineStub(channel).Log(request, timeout=5)
-        finally:
-            channel.close()
 
 
 def _plain(value: PropertyValue) -> Any:

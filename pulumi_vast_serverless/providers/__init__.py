@@ -12,6 +12,7 @@ from ._errors import (
     VastWaitError,
     VastWaitTimeoutError,
 )
+from ._host import engine_context
 from ._host import install as _install_one_line_errors
 from ._properties import ENDPOINT, READINESS, TEMPLATE, WORKERGROUP
 from ._runtime import CallContext, program_client, runtime, serving
@@ -55,6 +56,7 @@ __all__ = [
     "VastWaitError",
     "VastWaitTimeoutError",
     "WorkergroupProvider",
+    "engine_context",
     "program_client",
     "program_settings",
     "resolve_settings",

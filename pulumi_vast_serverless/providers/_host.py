@@ -169,23 +169,28 @@ class DynamicHost:
         urn = current_urn()
         if not urn:  # the resource cannot be told: warnings to stderr, as outside a host
             return CallContext(cancelled=cancelled)
-        return CallContext(
-            urn=urn,
-            # A warning shows under the resource at preview and up.
-            warn=lambda text: _engine_log(text, severity="WARNING", urn=urn),
-            # Ephemeral: the live display shows it, the summary at the end does not keep it.
-            progress=lambda text: _engine_log(text, severity="INFO", urn=urn, ephemeral=True),
-            cancelled=cancelled,
-        )
+        return engine_context(urn, cancelled)
 
     def announce(self, text: str) -> None:
         """Something about the whole run: an info message of the stack."""
-        _engine_log(text, severity="INFO")
+        engine_log(text, severity="INFO")
+
+
+def engine_context(urn: str, cancelled: threading.Event) -> CallContext:
+    """A call's context whose messages go to the engine, on the resource ``urn``."""
+    return CallContext(
+        urn=urn,
+        # A warning shows under the resource at preview and up.
+        warn=lambda text: engine_log(text, severity="WARNING", urn=urn),
+        # Ephemeral: the live display shows it, the summary at the end does not keep it.
+        progress=lambda text: engine_log(text, severity="INFO", urn=urn, ephemeral=True),
+        cancelled=cancelled,
+    )
 
 
 def _debug_log(text: str) -> None:
     """Send ``text`` to the engine as a debug message (shown by ``pulumi up --debug``)."""
-    _engine_log(text, severity="DEBUG")
+    engine_log(text, severity="DEBUG")
 
 
 def current_urn() -> str:
@@ -206,8 +211,9 @@ def current_urn() -> str:
     return ""
 
 
-def _engine_log(text: str, *, severity: str, urn: str = "", ephemeral: bool = False) -> None:
-    """One ``Engine.Log`` call to the engine whose address the host got (``argv[1]``)."""
+def engine_log(text: str, *, severity: str, urn: str = "", ephemeral: bool = False) -> None:
+    """One ``Engine.Log`` call to the engine whose address this process got (``argv[1]``,
+    for the dynamic host and the plugin alike)."""
     with contextlib.suppress(Exception):  # best effort: a log line must never fail a call
         import grpc
         from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
