@@ -40,6 +40,16 @@ PROVIDERS: dict[str, type[VastProvider]] = {
 }
 
 
+# Config keys a Python program reads (the whole program's cost): no plugin call sees it.
+_PROGRAM_ONLY = frozenset({"vast:maxHourlySpend", "vast:costEstimate"})
+PROGRAM_ONLY_REFUSAL = (
+    "vast:maxHourlySpend and vast:costEstimate are read by Python programs only: a program "
+    "through the plugin gets no spend ceiling and no estimate, so the setting would limit "
+    "nothing. Remove it (`pulumi config rm vast:maxHourlySpend`); cap each group's price "
+    "with maxHourlyPrice instead"
+)
+
+
 class _Config:
     """The stack's ``vast:`` config as the providers' ``configure`` reads it."""
 
@@ -73,6 +83,8 @@ class VastPlugin(p.Provider):
         news = await _dynamic(request.new_inputs)
         result = await self._run(request.urn, lambda: provider.check({}, news))
         failures = [p.CheckFailure(camel(f.property), f.reason) for f in result.failures or []]
+        if _PROGRAM_ONLY & set(self._config):  # a spend limit that would limit nothing
+            failures.append(p.CheckFailure("", PROGRAM_ONLY_REFUSAL))
         return p.CheckResponse(await _engine(result.inputs or {}), failures)
 
     async def diff(self, request: p.DiffRequest) -> p.DiffResponse:

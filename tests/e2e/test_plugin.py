@@ -368,3 +368,12 @@ def test_an_explicit_provider_resource_carries_the_key_and_url(project: Project)
     pulumi_yaml.write_text(text)
     assert "+ 4 created" in project.pulumi("up", "--yes")
     assert SimulatorControl(project.api_url).object_counts()["workergroups"] == 1
+
+
+def test_a_spend_ceiling_a_plugin_program_cannot_honour_fails_the_preview(
+    project: Project,
+) -> None:
+    project.pulumi("config", "set", "vast:maxHourlySpend", "50")
+    output = project.pulumi("preview", ok=False)
+    assert "would limit nothing" in output
+    assert SimulatorControl(project.api_url).requests() == []
